@@ -1,0 +1,150 @@
+//! Part 1 (f): a network of any depth and width, trained by hand-written backprop, on Make-Moons,
+//! circles, scikit-learn's real data sets or a CSV of your own.
+use anyhow::{bail, Result};
+use clap::Parser;
+use nnlab::activation::Activation;
+use nnlab::cli::{ensure_positive, main_with, parse_list, positive_sizes, CommaList};
+use nnlab::data::{read_csv, standardize, train_test_split, DatasetName};
+use nnlab::experiment::{Experiment, Job};
+use nnlab::gd::FitConfig;
+use nnlab::layer::DeepNeuralNetwork;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Train a deep network (any number of hidden layers, any sizes) with full-batch gradient descent and
+/// hand-written backprop. Input and output sizes follow the data. Lists (--activation tanh,relu,
+/// --depth 1,3, several --layers) make a sweep: one TensorBoard run per network, one figure.
+#[derive(Parser, Debug, Serialize)]
+#[command(version)]
+struct Args {
+    /// Built-in data set: moons and circles (2-D, 200 points) or scikit-learn's iris, wine,
+    /// breast-cancer, digits (standardised, with a held-out split)
+    #[arg(long, value_enum, default_value_t = DatasetName::Moons)]
+    dataset: DatasetName,
+    /// Your own CSV instead (numeric columns, integer class label last; a header line is skipped)
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Every layer size, input to output, e.g. 2,10,10,5,2; repeat the flag to compare networks.
+    /// Overrides --depth/--width
+    #[arg(long, value_parser = positive_sizes)]
+    layers: Vec<CommaList<i64>>,
+    /// Number of hidden layers (a comma list sweeps)
+    #[arg(long, default_value = "3", value_parser = positive_sizes)]
+    depth: CommaList<i64>,
+    /// Units per hidden layer (a comma list sweeps)
+    #[arg(long, default_value = "10", value_parser = positive_sizes)]
+    width: CommaList<i64>,
+    /// Hidden activation(s): tanh, sigmoid, relu (a comma list sweeps)
+    #[arg(long, default_value = "tanh", value_parser = |s: &str| parse_list::<Act>(s, "activation", |_| true).map(CommaList))]
+    activation: CommaList<Act>,
+    /// Gradient-descent passes over the training set
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(i64).range(1..=100_000_000))]
+    passes: i64,
+    /// Learning rate ε; the gradient is summed over examples as in the starter, so larger data sets
+    /// want a smaller ε (the Makefile uses 0.001 for the real data sets)
+    #[arg(long, default_value_t = 0.01)]
+    epsilon: f64,
+    /// L2 regularisation strength λ (every weight matrix)
+    #[arg(long, default_value_t = 0.01)]
+    reg_lambda: f64,
+    /// Print and log the loss every N passes
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(i64).range(1..))]
+    print_every: i64,
+    /// Fraction of the rows held out for testing (real data sets and --data)
+    #[arg(long, default_value_t = 0.2)]
+    test_fraction: f64,
+    /// Seed for data, split and initial weights
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Points for moons / circles
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(i64).range(2..=1_000_000))]
+    samples: i64,
+    /// Gaussian noise for moons / circles
+    #[arg(long, default_value_t = 0.2)]
+    noise: f64,
+    /// Where scripts/setup put scikit-learn's CSVs
+    #[arg(long, default_value = "data/sklearn")]
+    data_dir: PathBuf,
+    /// Directory for TensorBoard runs and figures
+    #[arg(long, default_value = "runs")]
+    runs: PathBuf,
+    /// Skip the PNG figures
+    #[arg(long)]
+    no_plot: bool,
+    /// Do not print the loss lines or the progress bar
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(transparent)]
+struct Act(Activation);
+impl std::str::FromStr for Act {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        <Activation as clap::ValueEnum>::from_str(s, true).map(Act).map_err(|_| format!("unknown activation '{s}' (tanh, sigmoid, relu)"))
+    }
+}
+
+fn main() {
+    main_with("n_layer", || run(Args::parse()));
+}
+
+fn run(args: Args) -> Result<()> {
+    ensure_positive("--epsilon", args.epsilon)?;
+    if !(args.reg_lambda >= 0.0 && args.reg_lambda.is_finite()) {
+        bail!("--reg-lambda must be ≥ 0, got {}", args.reg_lambda);
+    }
+    if !(args.test_fraction > 0.0 && args.test_fraction < 1.0) {
+        bail!("--test-fraction must be between 0 and 1, got {}", args.test_fraction);
+    }
+    tch::set_num_threads(1);
+    let (data_name, full) = match &args.data {
+        Some(path) => (path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or("csv".into()), read_csv(path)?.into_data()),
+        None => (clap::ValueEnum::to_possible_value(&args.dataset).expect("no skipped variants").get_name().to_string(), args.dataset.load(&args.data_dir, args.samples, args.noise, args.seed)?),
+    };
+    let two_d = args.data.is_none() && args.dataset.is_2d();
+    let (train, test) = if two_d {
+        (full, None)
+    } else {
+        let (mut train, mut test) = train_test_split(&full, args.test_fraction, args.seed);
+        standardize(&mut train, &mut [&mut test]);
+        (train, Some(test))
+    };
+    let (n_in, n_out) = (train.dim(), train.num_classes);
+    eprintln!("data: {data_name}, {} training rows{}, {n_in} features, {n_out} classes", train.len(), test.as_ref().map(|t| format!(" + {} held out", t.len())).unwrap_or_default());
+    let nets: Vec<Vec<i64>> = if args.layers.is_empty() {
+        args.depth.0.iter().flat_map(|&d| args.width.0.iter().map(move |&w| std::iter::once(n_in).chain(std::iter::repeat_n(w, d as usize)).chain([n_out]).collect())).collect()
+    } else {
+        args.layers.iter().map(|l| l.0.clone()).collect()
+    };
+    let mut jobs = Vec::new();
+    for sizes in &nets {
+        if sizes.len() < 3 {
+            bail!("--layers {:?}: give at least input, one hidden and output size", sizes);
+        }
+        if sizes[0] != n_in || *sizes.last().unwrap() != n_out {
+            bail!("--layers {:?}: this data needs input size {n_in} and output size {n_out}", sizes);
+        }
+        for &Act(act) in &args.activation.0 {
+            let shape = sizes.iter().map(i64::to_string).collect::<Vec<_>>().join("-");
+            let config = serde_json::json!({ "dataset": data_name, "layers": sizes, "activation": act, "passes": args.passes,
+                "epsilon": args.epsilon, "reg_lambda": args.reg_lambda, "seed": args.seed });
+            let model = DeepNeuralNetwork::new(sizes, act, args.reg_lambda, args.seed);
+            jobs.push(Job { name: format!("{data_name}-{act}-{shape}"), title: format!("{act} {shape}"), config, model: Box::new(model) });
+        }
+    }
+    let fit = FitConfig { epsilon: args.epsilon, num_passes: args.passes, print_every: args.print_every, print_loss: !args.quiet, progress: !args.quiet };
+    let cols = args.activation.0.len().max(if nets.len() > 1 { nets.len().min(4) } else { 1 });
+    let exp = Experiment { program: "n_layer", runs_root: &args.runs, train: &train, test: test.as_ref(), fit, plot: !args.no_plot, cols };
+    let (results, dir) = exp.run(&format!("sweep-{data_name}"), jobs, &args)?;
+    if results.len() > 1 {
+        println!("{:<36} {:>9} {:>10} {:>10} {:>8}", "network", "loss", "train acc", "test acc", "seconds");
+        for r in &results {
+            let t = r.test_accuracy.map(|a| format!("{:.2}%", 100.0 * a)).unwrap_or("-".into());
+            println!("{:<36} {:>9.4} {:>9.2}% {:>10} {:>8.2}", r.name, r.final_loss, 100.0 * r.train_accuracy, t, r.seconds);
+        }
+    }
+    println!("run: {}", dir.display());
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! Histogram statistics with TensorFlow's default bucket limits, computed where the tensor lives:
+//! on a GPU only a few kilobytes (min, max, sums, bucket counts) cross to the host, never the tensor.
+use crate::proto::HistogramProto;
+use anyhow::{Context, Result};
+use std::sync::OnceLock;
+use tch::{Device, Kind, Tensor};
+
+/// TensorFlow's default limits (core/lib/histogram/histogram.cc): ±1e-12·1.1^k up to 1e20, ±DBL_MAX and 0.
+/// Bucket i holds values v with limit[i-1] <= v < limit[i].
+pub fn bucket_limits() -> &'static [f64] {
+    static LIMITS: OnceLock<Vec<f64>> = OnceLock::new();
+    LIMITS.get_or_init(|| {
+        let mut pos = Vec::new();
+        let mut v = 1e-12;
+        while v < 1e20 {
+            pos.push(v);
+            v *= 1.1;
+        }
+        pos.push(f64::MAX);
+        let mut limits: Vec<f64> = pos.iter().rev().map(|v| -v).collect();
+        limits.push(0.0);
+        limits.extend(pos);
+        limits
+    })
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistStats {
+    pub min: f64,
+    pub max: f64,
+    pub num: f64,
+    pub sum: f64,
+    pub sum_squares: f64,
+    /// One count per entry of [`bucket_limits`].
+    pub counts: Vec<f64>,
+}
+
+impl HistStats {
+    pub fn mean(&self) -> f64 {
+        self.sum / self.num
+    }
+    /// Population standard deviation.
+    pub fn std(&self) -> f64 {
+        let m = self.mean();
+        (self.sum_squares / self.num - m * m).max(0.0).sqrt()
+    }
+
+    /// Host-side reference implementation, used by tests and for small arrays.
+    pub fn from_values(values: &[f64]) -> Self {
+        let limits = bucket_limits();
+        let mut counts = vec![0.0; limits.len()];
+        for &v in values {
+            let i = limits.partition_point(|&l| l <= v).min(limits.len() - 1);
+            counts[i] += 1.0;
+        }
+        HistStats {
+            min: values.iter().copied().fold(f64::INFINITY, f64::min),
+            max: values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            num: values.len() as f64,
+            sum: values.iter().sum(),
+            sum_squares: values.iter().map(|v| v * v).sum(),
+            counts,
+        }
+    }
+
+    /// Like TensorFlow, empty buckets are dropped except one before each non-empty run, so the
+    /// bucket edges TensorBoard derives stay right.
+    pub fn to_proto(&self) -> HistogramProto {
+        let limits = bucket_limits();
+        let (mut bucket_limit, mut bucket) = (Vec::new(), Vec::new());
+        for i in 0..self.counts.len() {
+            let next_nonzero = self.counts.get(i + 1).is_some_and(|&c| c != 0.0);
+            if self.counts[i] != 0.0 || next_nonzero {
+                bucket_limit.push(limits[i]);
+                bucket.push(self.counts[i]);
+            }
+        }
+        HistogramProto { min: self.min, max: self.max, num: self.num, sum: self.sum, sum_squares: self.sum_squares, bucket_limit, bucket }
+    }
+}
+
+/// Statistics of every tensor in `tensors`, computed on their device and brought to the host in one
+/// transfer. Empty tensors are not allowed.
+pub fn device_stats(tensors: &[&Tensor]) -> Result<Vec<HistStats>> {
+    if tensors.is_empty() {
+        return Ok(Vec::new());
+    }
+    let device = tensors[0].device();
+    let limits_host = bucket_limits();
+    let n_limits = limits_host.len() as i64;
+    let limits = Tensor::from_slice(limits_host).to_device(device);
+    let rows: Vec<Tensor> = tch::no_grad(|| {
+        tensors
+            .iter()
+            .map(|t| {
+                let x = t.detach().flatten(0, -1).to_kind(Kind::Double);
+                let (min, max) = x.aminmax(None, false);
+                let sums = Tensor::stack(&[min, max, x.sum(Kind::Double), x.dot(&x)], 0);
+                // right=true: index i with limit[i-1] <= v < limit[i]; index n_limits only for +inf/NaN.
+                let idx = x.bucketize(&limits, false, true).clamp_max(n_limits - 1);
+                Tensor::cat(&[sums, idx.bincount::<Tensor>(None, n_limits).to_kind(Kind::Double)], 0)
+            })
+            .collect()
+    });
+    let host = Tensor::stack(&rows, 0).to_device(Device::Cpu);
+    let flat: Vec<f64> = Vec::<f64>::try_from(host.flatten(0, -1)).context("reading histogram statistics back")?;
+    let width = 4 + n_limits as usize;
+    Ok(flat
+        .chunks(width)
+        .zip(tensors)
+        .map(|(r, t)| HistStats { min: r[0], max: r[1], num: t.numel() as f64, sum: r[2], sum_squares: r[3], counts: r[4..].to_vec() })
+        .collect())
+}

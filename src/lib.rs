@@ -1,0 +1,20 @@
+//! nnlab: the backprop-from-scratch (Make-Moons) and MNIST DCN assignment on libtorch.
+//!
+//! Part 1: [`activation`], [`three_layer`] (the 3-layer net), [`layer`] (any depth), [`gd`] (`fit_model`),
+//! [`data`]. Part 2: [`idx`], [`mnist`], [`dcn`] (the model), [`optim`], [`train`]. Shared: [`summary`]
+//! (TensorBoard event writer), [`histogram`], [`events`] (reader), [`run`], [`plot`], [`device`].
+pub mod activation;
+pub mod data;
+pub mod device;
+pub mod events;
+pub mod gd;
+pub mod histogram;
+pub mod layer;
+pub mod params;
+pub mod plot;
+pub mod proto;
+pub mod run;
+pub mod summary;
+pub mod three_layer;
+pub mod experiment;
+pub mod cli;
