@@ -18,3 +18,4 @@ pub mod summary;
 pub mod three_layer;
 pub mod experiment;
 pub mod cli;
+pub mod images;

@@ -1,0 +1,51 @@
+# nnlab: `make moons` (Part 1), `make mnist DEVICE=cuda` (Part 2), `make test`, `make bench`,
+# `make tensorboard`. Every target installs what it needs first (scripts/setup is idempotent).
+RUNS   ?= runs
+DEVICE ?= cpu
+ARGS   ?=
+CARGO  ?= cargo
+BIN    := target/release
+
+.PHONY: all setup build moons mnist fashion test bench tensorboard clean
+all: moons
+
+setup:
+	scripts/setup
+
+build: setup
+	$(CARGO) build --release --bins
+
+# Part 1: sections (a)-(e) with the three activations and the hidden-size sweep, then (f).
+moons: build
+	$(BIN)/three_layer --activation tanh,sigmoid,relu --runs $(RUNS) --quiet
+	$(BIN)/three_layer --activation tanh --hidden 1,2,3,4,5,20,50 --runs $(RUNS) --quiet
+	$(BIN)/n_layer --dataset moons --depth 1,2,4 --width 10 --activation tanh,relu --runs $(RUNS) --quiet
+	$(BIN)/n_layer --dataset circles --depth 1,3 --width 5,20 --runs $(RUNS) --quiet
+	for d in iris wine breast-cancer digits; do \
+	  $(BIN)/n_layer --dataset $$d --depth 1,3 --width 20 --epsilon 0.001 --passes 5000 --runs $(RUNS) --quiet || exit 1; \
+	done
+	@echo "figures and TensorBoard runs are in $(RUNS)/; view them with: make tensorboard"
+
+# Part 2: the DCN on MNIST (DEVICE=cpu|cuda; ARGS="--iterations 2200" etc.).
+mnist: build
+	scripts/setup mnist
+	$(BIN)/mnist_dcn --device $(DEVICE) --runs $(RUNS) $(ARGS)
+
+fashion: build
+	scripts/setup fashion
+	$(BIN)/mnist_dcn --dataset fashion --data data/fashion --device $(DEVICE) --runs $(RUNS) $(ARGS)
+
+test:
+	scripts/setup test
+	$(CARGO) test --release
+
+bench: build
+	scripts/setup test
+	scripts/bench/run
+
+tensorboard:
+	scripts/setup test
+	.venv-test/bin/tensorboard --logdir $(RUNS)
+
+clean:
+	rm -rf target
