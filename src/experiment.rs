@@ -101,7 +101,7 @@ impl Experiment<'_> {
             }
             run.summary.write(pass, values)
         });
-        run.finish(&outcome)?;
+        run.finish(outcome.as_ref().copied())?;
         let outcome = outcome?;
         let seconds = start.elapsed().as_secs_f64();
         let train_accuracy = self.train.accuracy(&model.predict(&self.train.x));

@@ -19,3 +19,8 @@ pub mod three_layer;
 pub mod experiment;
 pub mod cli;
 pub mod images;
+pub mod idx;
+pub mod mnist;
+pub mod dcn;
+pub mod optim;
+pub mod train;

@@ -84,10 +84,10 @@ impl Run {
     }
 
     /// Records how the run ended: complete, interrupted (with the step), diverged, or failed.
-    pub fn finish(&self, result: &Result<Outcome>) -> Result<()> {
+    pub fn finish(&self, result: Result<Outcome, &anyhow::Error>) -> Result<()> {
         match result {
             Ok(Outcome::Complete) => self.set_status("complete", String::new(), None),
-            Ok(Outcome::Interrupted { step }) => self.set_status("interrupted", format!("stopped by a signal at step {step}"), Some(*step)),
+            Ok(Outcome::Interrupted { step }) => self.set_status("interrupted", format!("stopped by a signal at step {step}"), Some(step)),
             Err(e) => match e.downcast_ref::<Diverged>() {
                 Some(d) => self.set_status("diverged", d.to_string(), Some(d.step)),
                 None => self.set_status("failed", format!("{e:#}"), None),

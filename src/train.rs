@@ -1,0 +1,296 @@
+//! Training the DCN with part (b)'s monitoring: the loss every iteration, statistics and histograms
+//! of every layer's weights, biases, net inputs, activations and pooled activations every
+//! `log_every` iterations, validation and test error every `eval_every`.
+//!
+//! The data sit on the device and batches are gathered by index; the loss stays on the device until
+//! it is logged and the statistics are reduced there (histogram.rs), so a logging step costs two
+//! transfers and the others none.
+use crate::dcn::{Dcn, DcnActivation, InitKind, LAYERS};
+use crate::device::DeviceArg;
+use crate::gd::progress_bar;
+use crate::histogram::device_stats;
+use crate::images::{png_gray, tile};
+use crate::mnist::{DatasetKind, MnistData, Split};
+use crate::optim::{OptimConfig, Optimizer};
+use crate::run::{install_interrupt_handler, interrupted, write_file, Diverged, Outcome, Run};
+use crate::summary::{histogram, scalar};
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::time::Instant;
+use tch::nn::ModuleT;
+use tch::{nn, Device, Kind, Tensor};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TrainConfig {
+    pub dataset: DatasetKind,
+    pub data_dir: PathBuf,
+    pub device: DeviceArg,
+    pub iterations: i64,
+    pub batch_size: i64,
+    pub activation: DcnActivation,
+    pub maxout_pieces: i64,
+    pub init: InitKind,
+    pub optimizer: OptimConfig,
+    pub seed: u64,
+    pub log_every: i64,
+    pub eval_every: i64,
+    pub runs: PathBuf,
+    pub progress: bool,
+}
+
+impl Default for TrainConfig {
+    /// The assignment's settings: batch 50, Adam 1e-4, one epoch = 1,100 iterations; 2 epochs (CPU).
+    fn default() -> Self {
+        TrainConfig {
+            dataset: DatasetKind::Mnist,
+            data_dir: DatasetKind::Mnist.default_dir(),
+            device: DeviceArg::Cpu,
+            iterations: 2200,
+            batch_size: 50,
+            activation: DcnActivation::Relu,
+            maxout_pieces: 2,
+            init: InitKind::Default,
+            optimizer: OptimConfig::default(),
+            seed: 0,
+            log_every: 100,
+            eval_every: 1100,
+            runs: PathBuf::from("runs"),
+            progress: true,
+        }
+    }
+}
+
+impl TrainConfig {
+    pub fn run_name(&self) -> String {
+        let name = |v: &dyn erased::Named| v.name();
+        format!(
+            "{}-{}-{}-{}-lr{}-b{}",
+            name(&self.dataset),
+            name(&self.activation),
+            name(&self.init),
+            name(&self.optimizer.kind),
+            self.optimizer.lr,
+            self.batch_size
+        )
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        if self.iterations < 1 {
+            bail!("--iterations must be at least 1, got {}", self.iterations);
+        }
+        if !(1..=10_000).contains(&self.batch_size) {
+            bail!("--batch-size must be between 1 and 10000, got {}", self.batch_size);
+        }
+        if self.log_every < 1 || self.eval_every < 1 {
+            bail!("--log-every and --eval-every must be at least 1");
+        }
+        if self.activation == DcnActivation::Maxout && !(2..=8).contains(&self.maxout_pieces) {
+            bail!("--maxout-pieces must be between 2 and 8, got {}", self.maxout_pieces);
+        }
+        Ok(())
+    }
+}
+
+/// The value name clap shows for an enum (kebab-case), for run names.
+mod erased {
+    pub trait Named {
+        fn name(&self) -> String;
+    }
+    impl<T: clap::ValueEnum> Named for T {
+        fn name(&self) -> String {
+            self.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default()
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TrainReport {
+    pub run_dir: PathBuf,
+    pub iterations: i64,
+    pub validation_accuracy: f64,
+    pub test_accuracy: f64,
+    pub seconds: f64,
+    pub iterations_per_second: f64,
+    #[serde(skip)]
+    pub outcome: Outcome,
+}
+
+/// Trains a new network on `data` as `cfg` says, logging into a new run directory under `cfg.runs`.
+/// `device` must come from [`crate::device::select`], called before any other torch work.
+pub fn train(cfg: &TrainConfig, device: Device, data: &MnistData) -> Result<TrainReport> {
+    cfg.validate()?;
+    install_interrupt_handler()?;
+    let mut run = Run::create(&cfg.runs, "mnist_dcn", &cfg.run_name(), cfg)?;
+    eprintln!("run: {}", run.dir.display());
+    let result = Trainer::new(cfg, device, data).and_then(|t| t.fit(&mut run));
+    run.finish(result.as_ref().map(|r| r.outcome))?;
+    let report = result?;
+    write_file(&run.dir.join("result.json"), serde_json::to_string_pretty(&report)?.as_bytes())?;
+    Ok(report)
+}
+
+struct Trainer<'a> {
+    cfg: &'a TrainConfig,
+    device: Device,
+    vs: nn::VarStore,
+    net: Dcn,
+    opt: Optimizer,
+    train: Split,
+    validation: Split,
+    test: Split,
+}
+
+impl<'a> Trainer<'a> {
+    fn new(cfg: &'a TrainConfig, device: Device, data: &MnistData) -> Result<Self> {
+        tch::manual_seed(cfg.seed as i64);
+        if device.is_cuda() {
+            tch::Cuda::manual_seed_all(cfg.seed);
+            tch::Cuda::cudnn_set_benchmark(true);
+        }
+        let vs = nn::VarStore::new(device);
+        let net = Dcn::new(&vs.root(), cfg.activation, cfg.maxout_pieces, cfg.init);
+        let opt = Optimizer::new(&vs, &cfg.optimizer)?;
+        if data.train.len() < cfg.batch_size {
+            bail!("--batch-size {} is larger than the {} training images", cfg.batch_size, data.train.len());
+        }
+        Ok(Trainer {
+            cfg,
+            device,
+            vs,
+            net,
+            opt,
+            train: data.train.to_device(device),
+            validation: data.validation.to_device(device),
+            test: data.test.to_device(device),
+        })
+    }
+
+    fn fit(mut self, run: &mut Run) -> Result<TrainReport> {
+        let cfg = self.cfg;
+        let n = self.train.len();
+        let first = self.train.images.narrow(0, 0, 16.min(n));
+        let (px, w, h) = tile(&first, 8, 2)?;
+        run.summary.add_image("inputs", png_gray(&px, w, h)?, h, w, 1, 0)?;
+
+        let pb = progress_bar(cfg.iterations as u64, cfg.progress, "it");
+        let mut perm = Tensor::randperm(n, (Kind::Int64, self.device));
+        let mut cursor = 0;
+        let mut pending: Vec<Tensor> = Vec::with_capacity(cfg.log_every as usize);
+        let mut pending_from = 0;
+        let (mut val_acc, mut test_acc) = (f64::NAN, f64::NAN);
+        let start = Instant::now();
+        let mut done = 0;
+        let mut outcome = Outcome::Complete;
+        for step in 0..cfg.iterations {
+            if cursor + cfg.batch_size > n {
+                perm = Tensor::randperm(n, (Kind::Int64, self.device));
+                cursor = 0;
+            }
+            let idx = perm.narrow(0, cursor, cfg.batch_size);
+            cursor += cfg.batch_size;
+            let xs = self.train.images.index_select(0, &idx);
+            let ys = self.train.labels.index_select(0, &idx);
+            let monitor = step % cfg.log_every == 0;
+            let probe = self.net.forward_probe(&xs, true);
+            let loss = probe.logits.cross_entropy_for_logits(&ys);
+            self.opt.backward_step(&loss);
+            pending.push(loss.detach());
+            done = step + 1;
+            let last = done == cfg.iterations;
+            if monitor || last {
+                let loss = self.flush_losses(run, &mut pending, pending_from)?;
+                pending_from = done;
+                if monitor {
+                    let values = self.monitor_values(&probe)?;
+                    run.summary.write(step, values)?;
+                }
+                pb.set_message(format!("loss {loss:.4}"));
+            }
+            if done % cfg.eval_every == 0 || last {
+                (val_acc, test_acc) = (self.accuracy(&self.validation), self.accuracy(&self.test));
+                run.summary.write(
+                    step,
+                    vec![
+                        scalar("validation/error", 1.0 - val_acc),
+                        scalar("test/error", 1.0 - test_acc),
+                        scalar("validation/accuracy", val_acc),
+                        scalar("test/accuracy", test_acc),
+                    ],
+                )?;
+                let (px, w, h) = tile(self.net.conv1_filters(), 8, 6)?;
+                run.summary.add_image("filters/conv1", png_gray(&px, w, h)?, h, w, 1, step)?;
+                pb.println(format!("step {done}: validation error {:.2}%, test error {:.2}%", 100.0 * (1.0 - val_acc), 100.0 * (1.0 - test_acc)));
+            }
+            pb.inc(1);
+            if interrupted() && !last {
+                self.flush_losses(run, &mut pending, pending_from)?;
+                outcome = Outcome::Interrupted { step: done };
+                break;
+            }
+        }
+        let seconds = start.elapsed().as_secs_f64();
+        pb.finish_and_clear();
+        if let Outcome::Interrupted { .. } = outcome {
+            (val_acc, test_acc) = (self.accuracy(&self.validation), self.accuracy(&self.test));
+        }
+        let ckpt = run.dir.join("model.safetensors");
+        self.vs.save(&ckpt).with_context(|| format!("cannot write the checkpoint {}", ckpt.display()))?;
+        Ok(TrainReport {
+            run_dir: run.dir.clone(),
+            iterations: done,
+            validation_accuracy: val_acc,
+            test_accuracy: test_acc,
+            seconds,
+            iterations_per_second: done as f64 / seconds,
+            outcome,
+        })
+    }
+
+    /// Writes the losses of steps `first..` (one transfer) and returns the last; a non-finite loss
+    /// is written too, then reported as divergence at its step.
+    fn flush_losses(&self, run: &mut Run, pending: &mut Vec<Tensor>, first: i64) -> Result<f64> {
+        if pending.is_empty() {
+            return Ok(f64::NAN);
+        }
+        let losses = Vec::<f32>::try_from(Tensor::stack(pending, 0).to_device(Device::Cpu)).context("reading losses")?;
+        pending.clear();
+        for (k, &l) in losses.iter().enumerate() {
+            let step = first + k as i64;
+            run.summary.add_scalar("train/loss", l as f64, step)?;
+            if !l.is_finite() {
+                return Err(Diverged { step, loss: l as f64 }.into());
+            }
+        }
+        Ok(*losses.last().unwrap() as f64)
+    }
+
+    /// Histograms and min/max/mean/std of every monitored quantity, reduced on the device.
+    fn monitor_values(&self, probe: &crate::dcn::Probe) -> Result<Vec<crate::proto::Value>> {
+        let mut named: Vec<(String, &Tensor)> = Vec::new();
+        for (layer, (w, b)) in LAYERS.iter().zip(self.net.parameters()) {
+            named.push((format!("weights/{layer}"), w));
+            named.push((format!("biases/{layer}"), b));
+        }
+        named.extend(LAYERS.iter().zip(&probe.net_inputs).map(|(l, t)| (format!("net_inputs/{l}"), t)));
+        named.extend(LAYERS.iter().zip(&probe.activations).map(|(l, t)| (format!("activations/{l}"), t)));
+        named.extend(LAYERS.iter().zip(&probe.pooled).map(|(l, t)| (format!("pooled/{l}"), t)));
+        let tensors: Vec<&Tensor> = named.iter().map(|(_, t)| *t).collect();
+        let stats = device_stats(&tensors)?;
+        Ok(named.iter().zip(&stats).flat_map(|((tag, _), s)| histogram(tag, s)).collect())
+    }
+
+    /// Accuracy in eval mode (no dropout), counted on the device, one transfer.
+    fn accuracy(&self, split: &Split) -> f64 {
+        tch::no_grad(|| {
+            let mut correct = Tensor::zeros([], (Kind::Int64, self.device));
+            let n = split.len();
+            for start in (0..n).step_by(1000) {
+                let len = 1000.min(n - start);
+                let logits = self.net.forward_t(&split.images.narrow(0, start, len), false);
+                correct += logits.argmax(-1, false).eq_tensor(&split.labels.narrow(0, start, len)).sum(Kind::Int64);
+            }
+            correct.int64_value(&[]) as f64 / n as f64
+        })
+    }
+}
