@@ -3,12 +3,12 @@ use anyhow::{bail, Result};
 use std::str::FromStr;
 
 /// Parses "1,2,3" into values, each checked by `valid`.
-pub fn parse_list<T: FromStr>(s: &str, what: &str, valid: impl Fn(&T) -> bool) -> Result<Vec<T>, String> {
+pub fn parse_list<T: FromStr<Err: std::fmt::Display>>(s: &str, what: &str, valid: impl Fn(&T) -> bool) -> Result<Vec<T>, String> {
     let items: Result<Vec<T>, String> = s
         .split(',')
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(|t| t.parse::<T>().map_err(|_| format!("'{t}' is not a valid {what}")).and_then(|v| if valid(&v) { Ok(v) } else { Err(format!("{what} '{t}' is out of range")) }))
+        .map(|t| t.parse::<T>().map_err(|e| format!("'{t}' is not a valid {what} ({e})")).and_then(|v| if valid(&v) { Ok(v) } else { Err(format!("{what} '{t}' is out of range")) }))
         .collect();
     match items {
         Ok(v) if v.is_empty() => Err(format!("expected a comma-separated list of {what}s")),

@@ -63,7 +63,7 @@ fn init_for(kind: InitKind, fan_in: i64, fan_out: i64) -> Option<nn::Init> {
         InitKind::XavierNormal => Some(nn::Init::Randn { mean: 0.0, stdev: xavier.sqrt() }),
         InitKind::KaimingUniform => Some(kaiming(NormalOrUniform::Uniform)),
         InitKind::KaimingNormal => Some(kaiming(NormalOrUniform::Normal)),
-        InitKind::Orthogonal => Some(nn::Init::Orthogonal { gain: 1.0 }),
+        InitKind::Orthogonal => Some(nn::Init::Const(0.0)),
     }
 }
 
@@ -71,13 +71,22 @@ impl Dcn {
     /// `pieces` is used by maxout only (k linear pieces per unit).
     pub fn new(vs: &nn::Path, act: DcnActivation, pieces: i64, init: InitKind) -> Dcn {
         let k = if act == DcnActivation::Maxout { pieces } else { 1 };
+        // tch creates an orthogonal variable with the flattened 2-D shape, which a conv rejects;
+        // re-initialising an existing 4-D weight in place reshapes correctly.
+        let orthogonal = |ws: &mut Tensor| {
+            if init == InitKind::Orthogonal {
+                ws.init(nn::Init::Orthogonal { gain: 1.0 });
+            }
+        };
         let conv = |name: &str, cin: i64, cout: i64| {
             let mut cfg = nn::ConvConfig { padding: 2, ..Default::default() };
             if let Some(ws) = init_for(init, cin * 25, cout * 25) {
                 cfg.ws_init = ws;
                 cfg.bs_init = nn::Init::Const(0.0);
             }
-            nn::conv2d(vs / name, cin, cout, 5, cfg)
+            let mut c = nn::conv2d(vs / name, cin, cout, 5, cfg);
+            orthogonal(&mut c.ws);
+            c
         };
         let linear = |name: &str, cin: i64, cout: i64| {
             let mut cfg = nn::LinearConfig::default();
@@ -85,7 +94,9 @@ impl Dcn {
                 cfg.ws_init = ws;
                 cfg.bs_init = Some(nn::Init::Const(0.0));
             }
-            nn::linear(vs / name, cin, cout, cfg)
+            let mut l = nn::linear(vs / name, cin, cout, cfg);
+            orthogonal(&mut l.ws);
+            l
         };
         Dcn { conv1: conv("conv1", 1, 32 * k), conv2: conv("conv2", 32, 64 * k), fc1: linear("fc1", 7 * 7 * 64, 1024 * k), fc2: linear("fc2", 1024, 10), act, pieces: k }
     }

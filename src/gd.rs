@@ -67,7 +67,7 @@ pub fn fit_model<M: GdModel + ?Sized>(
         if i % every == 0 || i + 1 == cfg.num_passes {
             let loss = model.calculate_loss(data);
             if cfg.print_loss {
-                pb.println(format!("Loss after iteration {i}: {loss:.6}"));
+                say(&pb, format!("Loss after iteration {i}: {loss:.6}"));
             }
             on_loss(model, i, loss)?;
             if !loss.is_finite() {
@@ -101,4 +101,13 @@ pub fn progress_bar(len: u64, visible: bool, unit: &str) -> ProgressBar {
         .expect("static template"),
     );
     pb
+}
+
+/// A line above the bar, or on stderr when the bar is hidden (not a terminal, --quiet).
+pub fn say(pb: &ProgressBar, line: String) {
+    if pb.is_hidden() {
+        eprintln!("{line}");
+    } else {
+        pb.println(line);
+    }
 }

@@ -22,7 +22,7 @@ pub enum OptimizerKind {
 pub struct OptimConfig {
     pub kind: OptimizerKind,
     pub lr: f64,
-    /// momentum / nesterov / rmsprop
+    /// momentum and nesterov
     pub momentum: f64,
     pub beta1: f64,
     pub beta2: f64,
@@ -65,7 +65,7 @@ impl Optimizer {
             OptimizerKind::Sgd => nn::sgd(0.0, 0.0, wd, false).build(vs, c.lr),
             OptimizerKind::Momentum => nn::sgd(c.momentum, 0.0, wd, false).build(vs, c.lr),
             OptimizerKind::Nesterov => nn::sgd(c.momentum, 0.0, wd, true).build(vs, c.lr),
-            OptimizerKind::Rmsprop => nn::rms_prop(c.alpha, c.eps, wd, c.momentum, false).build(vs, c.lr),
+            OptimizerKind::Rmsprop => nn::rms_prop(c.alpha, c.eps, wd, 0.0, false).build(vs, c.lr),
             OptimizerKind::Adam => nn::adam(c.beta1, c.beta2, wd).eps(c.eps).build(vs, c.lr),
             OptimizerKind::Adamw => nn::adamw(c.beta1, c.beta2, wd).eps(c.eps).build(vs, c.lr),
             OptimizerKind::Adagrad => return Ok(Optimizer::Adagrad(Adagrad::new(vs, c.lr, c.eps, wd))),

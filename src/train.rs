@@ -7,7 +7,7 @@
 //! transfers and the others none.
 use crate::dcn::{Dcn, DcnActivation, InitKind, LAYERS};
 use crate::device::DeviceArg;
-use crate::gd::progress_bar;
+use crate::gd::{progress_bar, say};
 use crate::histogram::device_stats;
 use crate::images::{png_gray, tile};
 use crate::mnist::{DatasetKind, MnistData, Split};
@@ -220,7 +220,7 @@ impl<'a> Trainer<'a> {
                 )?;
                 let (px, w, h) = tile(self.net.conv1_filters(), 8, 6)?;
                 run.summary.add_image("filters/conv1", png_gray(&px, w, h)?, h, w, 1, step)?;
-                pb.println(format!("step {done}: validation error {:.2}%, test error {:.2}%", 100.0 * (1.0 - val_acc), 100.0 * (1.0 - test_acc)));
+                say(&pb, format!("step {done}: validation error {:.2}%, test error {:.2}%", 100.0 * (1.0 - val_acc), 100.0 * (1.0 - test_acc)));
             }
             pb.inc(1);
             if interrupted() && !last {

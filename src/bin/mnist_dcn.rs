@@ -15,7 +15,7 @@ use std::path::PathBuf;
 /// validation and test error. Writes runs/mnist_dcn/<config>-<time>/ with the TensorBoard events,
 /// config.json, status.json, result.json and model.safetensors.
 #[derive(Parser, Debug)]
-#[command(version)]
+#[command(version, allow_negative_numbers = true)]
 struct Args {
     /// cpu, or cuda (fails with a clear message where there is none)
     #[arg(long, value_enum, default_value_t = DeviceArg::Cpu)]
@@ -47,7 +47,7 @@ struct Args {
     /// Optimizer
     #[arg(long, value_enum, default_value_t = OptimizerKind::Adam)]
     optimizer: OptimizerKind,
-    /// Momentum for momentum, nesterov and rmsprop
+    /// Momentum for the momentum and nesterov optimizers
     #[arg(long, default_value_t = 0.9)]
     momentum: f64,
     /// Adam/AdamW β1

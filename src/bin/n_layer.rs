@@ -15,7 +15,7 @@ use std::path::PathBuf;
 /// hand-written backprop. Input and output sizes follow the data. Lists (--activation tanh,relu,
 /// --depth 1,3, several --layers) make a sweep: one TensorBoard run per network, one figure.
 #[derive(Parser, Debug, Serialize)]
-#[command(version)]
+#[command(version, allow_negative_numbers = true)]
 struct Args {
     /// Built-in data set: moons and circles (2-D, 200 points) or scikit-learn's iris, wine,
     /// breast-cancer, digits (standardised, with a held-out split)
@@ -82,7 +82,7 @@ struct Act(Activation);
 impl std::str::FromStr for Act {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        <Activation as clap::ValueEnum>::from_str(s, true).map(Act).map_err(|_| format!("unknown activation '{s}' (tanh, sigmoid, relu)"))
+        <Activation as clap::ValueEnum>::from_str(s, true).map(Act).map_err(|_| "expected tanh, sigmoid or relu".to_string())
     }
 }
 

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 /// with full-batch gradient descent and hand-written backprop. Several activations or hidden sizes
 /// make a sweep: one TensorBoard run per network and one figure with a panel each.
 #[derive(Parser, Debug, Serialize)]
-#[command(version)]
+#[command(version, allow_negative_numbers = true)]
 struct Args {
     /// Activation(s) of the hidden layer: tanh, sigmoid, relu; a comma list sweeps them
     #[arg(long, default_value = "tanh", value_parser = |s: &str| parse_list::<Act>(s, "activation", |_| true).map(CommaList))]
@@ -61,7 +61,7 @@ struct Act(Activation);
 impl std::str::FromStr for Act {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        <Activation as clap::ValueEnum>::from_str(s, true).map(Act).map_err(|_| format!("unknown activation '{s}' (tanh, sigmoid, relu)"))
+        <Activation as clap::ValueEnum>::from_str(s, true).map(Act).map_err(|_| "expected tanh, sigmoid or relu".to_string())
     }
 }
 

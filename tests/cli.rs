@@ -1,0 +1,94 @@
+//! The programs as a user runs them: bad input gives one clear error and a non-zero exit, never a
+//! panic; a diverging run is marked as such and keeps what it logged.
+use std::process::{Command, Output};
+
+fn run(bin: &str, args: &[&str]) -> Output {
+    Command::new(bin).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().expect("spawning the program")
+}
+
+fn assert_clean_failure(out: &Output, expected: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "should fail: {stderr}");
+    assert!(!stderr.contains("panicked"), "panicked: {stderr}");
+    assert!(stderr.contains(expected), "stderr lacks {expected:?}: {stderr}");
+}
+
+const THREE: &str = env!("CARGO_BIN_EXE_three_layer");
+const NLAYER: &str = env!("CARGO_BIN_EXE_n_layer");
+const DCN: &str = env!("CARGO_BIN_EXE_mnist_dcn");
+
+#[test]
+fn bad_flags_are_clear_errors() {
+    let runs = tempfile::tempdir().unwrap();
+    let r = runs.path().to_str().unwrap();
+    let cases: &[(&str, &[&str], &str)] = &[
+        (THREE, &["--hidden", "0"], "out of range"),
+        (THREE, &["--hidden", "3,x"], "'x' is not a valid size"),
+        (THREE, &["--activation", "softplus"], "'softplus' is not a valid activation (expected tanh, sigmoid or relu)"),
+        (THREE, &["--epsilon", "-1"], "--epsilon must be a positive number"),
+        (THREE, &["--passes", "-5"], "--passes"),
+        (NLAYER, &["--layers", "2", "--runs", r], "give at least input, one hidden and output size"),
+        (NLAYER, &["--layers", "3,5,2", "--runs", r], "this data needs input size 2 and output size 2"),
+        (NLAYER, &["--data", "/nonexistent.csv", "--runs", r], "cannot open /nonexistent.csv"),
+        (NLAYER, &["--dataset", "iris", "--data-dir", "/nonexistent", "--runs", r], "run `scripts/setup`"),
+        (NLAYER, &["--test-fraction", "1.5"], "--test-fraction must be between 0 and 1"),
+        (DCN, &["--batch-size", "0"], "--batch-size"),
+        (DCN, &["--iterations", "-1"], "--iterations"),
+        (DCN, &["--optimizer", "lbfgs"], "invalid value 'lbfgs'"),
+        (DCN, &["--activation", "maxout", "--maxout-pieces", "1"], "--maxout-pieces must be between 2 and 8"),
+        (DCN, &["--lr", "0"], "--lr must be a positive number"),
+        (DCN, &["--data", "/nonexistent", "--runs", r], "data directory /nonexistent does not exist: run `make mnist`"),
+        (DCN, &["--dataset", "mnist5k", "--data", "/tmp", "--runs", r], "mnist_5k.csv.gz not found"),
+    ];
+    for (bin, args, expected) in cases {
+        assert_clean_failure(&run(bin, args), expected);
+    }
+}
+
+#[test]
+fn cuda_where_there_is_none_is_one_line() {
+    let out = run(DCN, &["--device", "cuda", "--iterations", "1"]);
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with("mnist_dcn: error: --device cuda: "), "{stderr}");
+    }
+}
+
+#[test]
+fn an_unwritable_runs_dir_fails_before_training() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("file");
+    std::fs::write(&file, "").unwrap();
+    let out = run(THREE, &["--runs", file.to_str().unwrap(), "--passes", "10"]);
+    assert_clean_failure(&out, "cannot create the runs directory");
+}
+
+#[test]
+fn divergence_is_marked_and_keeps_the_log() {
+    let runs = tempfile::tempdir().unwrap();
+    let out = run(THREE, &["--activation", "sigmoid", "--epsilon", "10", "--runs", runs.path().to_str().unwrap(), "--quiet"]);
+    assert_clean_failure(&out, "training diverged: the loss became");
+    let dir = std::fs::read_dir(runs.path().join("three_layer")).unwrap().next().unwrap().unwrap().path();
+    let status = std::fs::read_to_string(dir.join("status.json")).unwrap();
+    assert!(status.contains("\"diverged\""), "{status}");
+    let events = nnlab::events::read_dir_events(&dir).unwrap();
+    assert_eq!(nnlab::events::scalars(&events, "train/loss").len(), 1, "the diverging loss itself is logged");
+}
+
+#[test]
+fn every_binary_explains_its_flags() {
+    for (bin, flags) in [
+        (THREE, &["--activation", "--hidden", "--passes", "--epsilon", "--reg-lambda", "--seed", "--runs", "--no-plot"][..]),
+        (NLAYER, &["--dataset", "--data", "--layers", "--depth", "--width", "--activation", "--test-fraction"][..]),
+        (DCN, &["--device", "--iterations", "--batch-size", "--lr", "--activation", "--init", "--optimizer", "--log-every", "--eval-every", "--data", "--runs", "--seed"][..]),
+    ] {
+        let out = run(bin, &["--help"]);
+        assert!(out.status.success());
+        let help = String::from_utf8_lossy(&out.stdout);
+        for f in flags {
+            assert!(help.contains(f), "{bin} --help lacks {f}");
+        }
+        assert!(help.contains("[default: "), "{bin} --help shows defaults");
+    }
+}
