@@ -1,21 +1,46 @@
 //! Reading event files back (tests, the report, resume): TFRecord framing with both CRCs checked.
 use crate::proto::{event, value, Event, HistogramProto};
-use crate::summary::masked_crc;
+use crate::run::write_file;
+use crate::summary::{frame_record, masked_crc};
 use anyhow::{bail, Context, Result};
 use prost::Message;
 use std::path::Path;
 
-/// Every event of every `events.out.tfevents.*` file in `dir`, files in name order (as TensorBoard).
-/// A torn last record (a writer killed mid-write) ends that file quietly; a bad CRC elsewhere is an error.
-pub fn read_dir_events(dir: &Path) -> Result<Vec<Event>> {
+fn event_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("events.out.tfevents.")))
         .collect();
     files.sort();
+    Ok(files)
+}
+
+/// Drops every summary event at `step` or later from the event files in `dir` (and a torn last
+/// record), so a run resumed from a checkpoint at `step` logs no step twice. Returns how many went.
+pub fn truncate_dir_events(dir: &Path, step: i64) -> Result<usize> {
+    let mut dropped = 0;
+    for f in event_files(dir)? {
+        let bytes = std::fs::read(&f).with_context(|| format!("cannot read {}", f.display()))?;
+        let events = parse_records(&bytes).with_context(|| format!("corrupt event file {}", f.display()))?;
+        let keep: Vec<&Event> = events.iter().filter(|e| !matches!(e.what, Some(event::What::Summary(_))) || e.step < step).collect();
+        let mut out = Vec::with_capacity(bytes.len());
+        for e in &keep {
+            frame_record(&e.encode_to_vec(), &mut out);
+        }
+        if out.len() != bytes.len() {
+            dropped += events.len() - keep.len();
+            write_file(&f, &out)?;
+        }
+    }
+    Ok(dropped)
+}
+
+/// Every event of every `events.out.tfevents.*` file in `dir`, files in name order (as TensorBoard).
+/// A torn last record (a writer killed mid-write) ends that file quietly; a bad CRC elsewhere is an error.
+pub fn read_dir_events(dir: &Path) -> Result<Vec<Event>> {
     let mut events = Vec::new();
-    for f in files {
+    for f in event_files(dir)? {
         let bytes = std::fs::read(&f).with_context(|| format!("cannot read {}", f.display()))?;
         events.extend(parse_records(&bytes).with_context(|| format!("corrupt event file {}", f.display()))?);
     }

@@ -1,10 +1,11 @@
-//! The optimizers offered for the DCN. tch has SGD (plain, momentum, Nesterov), RMSProp, Adam and
-//! AdamW; Adagrad is written here.
-use anyhow::{bail, Result};
+//! The optimizers offered for the DCN, written over named parameters so that their state can be
+//! checkpointed and resumed (tch's `nn::Optimizer` keeps its state inside libtorch, out of reach).
+//! Each follows PyTorch's update rule for the same hyperparameters; tests compare them with tch's.
+use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
-use tch::nn::{self, OptimizerConfig};
-use tch::Tensor;
+use std::collections::HashMap;
+use tch::{nn, Tensor};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -28,7 +29,7 @@ pub struct OptimConfig {
     pub beta2: f64,
     /// adam, adamw, rmsprop, adagrad
     pub eps: f64,
-    /// L2 penalty (decoupled for adamw)
+    /// L2 penalty added to the gradient (decoupled for adamw)
     pub weight_decay: f64,
     /// rmsprop's smoothing constant
     pub alpha: f64,
@@ -40,89 +41,139 @@ impl Default for OptimConfig {
     }
 }
 
-pub enum Optimizer {
-    Tch(nn::Optimizer),
-    Adagrad(Adagrad),
-}
-
-impl Optimizer {
-    pub fn new(vs: &nn::VarStore, c: &OptimConfig) -> Result<Optimizer> {
-        for (name, v) in [("--lr", c.lr), ("--eps", c.eps)] {
+impl OptimConfig {
+    pub fn validate(&self) -> Result<()> {
+        for (name, v) in [("--lr", self.lr), ("--eps", self.eps)] {
             if !(v.is_finite() && v > 0.0) {
                 bail!("{name} must be a positive number, got {v}");
             }
         }
-        for (name, v) in [("--momentum", c.momentum), ("--beta1", c.beta1), ("--beta2", c.beta2), ("--alpha", c.alpha)] {
+        for (name, v) in [("--momentum", self.momentum), ("--beta1", self.beta1), ("--beta2", self.beta2), ("--alpha", self.alpha)] {
             if !(0.0..1.0).contains(&v) {
                 bail!("{name} must be in [0, 1), got {v}");
             }
         }
-        if !(c.weight_decay >= 0.0 && c.weight_decay.is_finite()) {
-            bail!("--weight-decay must be ≥ 0, got {}", c.weight_decay);
+        if !(self.weight_decay >= 0.0 && self.weight_decay.is_finite()) {
+            bail!("--weight-decay must be ≥ 0, got {}", self.weight_decay);
         }
-        let wd = c.weight_decay;
-        let opt = match c.kind {
-            OptimizerKind::Sgd => nn::sgd(0.0, 0.0, wd, false).build(vs, c.lr),
-            OptimizerKind::Momentum => nn::sgd(c.momentum, 0.0, wd, false).build(vs, c.lr),
-            OptimizerKind::Nesterov => nn::sgd(c.momentum, 0.0, wd, true).build(vs, c.lr),
-            OptimizerKind::Rmsprop => nn::rms_prop(c.alpha, c.eps, wd, 0.0, false).build(vs, c.lr),
-            OptimizerKind::Adam => nn::adam(c.beta1, c.beta2, wd).eps(c.eps).build(vs, c.lr),
-            OptimizerKind::Adamw => nn::adamw(c.beta1, c.beta2, wd).eps(c.eps).build(vs, c.lr),
-            OptimizerKind::Adagrad => return Ok(Optimizer::Adagrad(Adagrad::new(vs, c.lr, c.eps, wd))),
-        }?;
-        Ok(Optimizer::Tch(opt))
+        Ok(())
+    }
+
+    /// Names of the per-parameter state tensors.
+    fn state_names(&self) -> &'static [&'static str] {
+        match self.kind {
+            OptimizerKind::Sgd => &[],
+            OptimizerKind::Momentum | OptimizerKind::Nesterov => &["momentum_buffer"],
+            OptimizerKind::Adagrad => &["sum"],
+            OptimizerKind::Rmsprop => &["square_avg"],
+            OptimizerKind::Adam | OptimizerKind::Adamw => &["exp_avg", "exp_avg_sq"],
+        }
+    }
+}
+
+pub struct Optimizer {
+    cfg: OptimConfig,
+    /// (name, variable, state tensors in `state_names` order), sorted by name.
+    params: Vec<(String, Tensor, Vec<Tensor>)>,
+    /// Updates done so far (Adam's bias correction).
+    pub steps: i64,
+}
+
+impl Optimizer {
+    pub fn new(vs: &nn::VarStore, cfg: &OptimConfig) -> Result<Optimizer> {
+        cfg.validate()?;
+        let mut vars: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
+        vars.sort_by(|a, b| a.0.cmp(&b.0));
+        let n_state = cfg.state_names().len();
+        let params = vars.into_iter().map(|(n, v)| {
+            let state = (0..n_state).map(|_| v.zeros_like()).collect();
+            (n, v, state)
+        });
+        Ok(Optimizer { cfg: cfg.clone(), params: params.collect(), steps: 0 })
     }
 
     pub fn backward_step(&mut self, loss: &Tensor) {
-        match self {
-            Optimizer::Tch(o) => o.backward_step(loss),
-            Optimizer::Adagrad(a) => {
-                a.zero_grad();
-                loss.backward();
-                a.step();
-            }
-        }
-    }
-}
-
-/// Adagrad (Duchi et al. 2011): θ −= lr · g / (√Σg² + ε).
-pub struct Adagrad {
-    vars: Vec<Tensor>,
-    sums: Vec<Tensor>,
-    lr: f64,
-    eps: f64,
-    weight_decay: f64,
-}
-
-impl Adagrad {
-    fn new(vs: &nn::VarStore, lr: f64, eps: f64, weight_decay: f64) -> Self {
-        let vars = vs.trainable_variables();
-        let sums = vars.iter().map(Tensor::zeros_like).collect();
-        Adagrad { vars, sums, lr, eps, weight_decay }
-    }
-
-    fn zero_grad(&mut self) {
-        for v in &mut self.vars {
+        for (_, v, _) in &mut self.params {
             let mut g = v.grad();
             if g.defined() {
                 let _ = g.zero_();
             }
         }
+        loss.backward();
+        self.step();
     }
 
     fn step(&mut self) {
+        self.steps += 1;
+        let c = &self.cfg;
+        let t = self.steps as f64;
         tch::no_grad(|| {
-            for (v, s) in self.vars.iter_mut().zip(&mut self.sums) {
-                let mut g = v.grad();
+            for (_, p, state) in &mut self.params {
+                let mut g = p.grad();
                 if !g.defined() {
                     continue;
                 }
-                if self.weight_decay > 0.0 {
-                    g = g + &*v * self.weight_decay;
+                if c.weight_decay > 0.0 && c.kind != OptimizerKind::Adamw {
+                    g = g + &*p * c.weight_decay;
                 }
-                let _ = s.addcmul_(&g, &g);
-                let _ = v.g_sub_(&(g * self.lr / (s.sqrt() + self.eps)));
+                match c.kind {
+                    OptimizerKind::Sgd => {
+                        let _ = p.g_sub_(&(g * c.lr));
+                    }
+                    OptimizerKind::Momentum | OptimizerKind::Nesterov => {
+                        let buf = &mut state[0];
+                        // PyTorch: the first step's buffer is the gradient itself.
+                        if t == 1.0 {
+                            buf.copy_(&g);
+                        } else {
+                            let _ = buf.g_mul_scalar_(c.momentum).g_add_(&g);
+                        }
+                        let d = if c.kind == OptimizerKind::Nesterov { g + &*buf * c.momentum } else { buf.shallow_clone() };
+                        let _ = p.g_sub_(&(d * c.lr));
+                    }
+                    OptimizerKind::Adagrad => {
+                        let _ = state[0].addcmul_(&g, &g);
+                        let _ = p.g_sub_(&(g * c.lr / (state[0].sqrt() + c.eps)));
+                    }
+                    OptimizerKind::Rmsprop => {
+                        let _ = state[0].lerp_(&g.square(), 1.0 - c.alpha);
+                        let _ = p.g_sub_(&(g * c.lr / (state[0].sqrt() + c.eps)));
+                    }
+                    OptimizerKind::Adam | OptimizerKind::Adamw => {
+                        if c.kind == OptimizerKind::Adamw {
+                            let _ = p.g_mul_scalar_(1.0 - c.lr * c.weight_decay);
+                        }
+                        let _ = state[0].lerp_(&g, 1.0 - c.beta1);
+                        let _ = state[1].lerp_(&g.square(), 1.0 - c.beta2);
+                        let (bc1, bc2) = (1.0 - c.beta1.powf(t), 1.0 - c.beta2.powf(t));
+                        let denom = state[1].sqrt() / bc2.sqrt() + c.eps;
+                        let _ = p.g_sub_(&(&state[0] * (c.lr / bc1) / denom));
+                    }
+                }
             }
         });
+    }
+
+    /// State tensors named "optim/<variable>/<state>", for a checkpoint.
+    pub fn state_tensors(&self) -> Vec<(String, Tensor)> {
+        let names = self.cfg.state_names();
+        self.params.iter().flat_map(|(n, _, s)| s.iter().zip(names).map(move |(t, sn)| (format!("optim/{n}/{sn}"), t.shallow_clone()))).collect()
+    }
+
+    /// Restores what [`state_tensors`] saved.
+    pub fn load_state(&mut self, saved: &HashMap<String, Tensor>, steps: i64) -> Result<()> {
+        let names = self.cfg.state_names();
+        tch::no_grad(|| {
+            for (n, _, state) in &mut self.params {
+                for (t, sn) in state.iter_mut().zip(names) {
+                    let key = format!("optim/{n}/{sn}");
+                    let src = saved.get(&key).with_context(|| format!("checkpoint lacks {key}"))?;
+                    t.f_copy_(src).with_context(|| format!("checkpoint {key} has the wrong shape"))?;
+                }
+            }
+            Ok::<(), anyhow::Error>(())
+        })?;
+        self.steps = steps;
+        Ok(())
     }
 }

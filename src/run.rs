@@ -1,7 +1,7 @@
 //! A run: its own directory `runs/<program>/<config>-<timestamp>`, its event file, its configuration
 //! and a status file that says whether it completed, diverged, was interrupted or failed.
 use crate::summary::SummaryWriter;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -75,6 +75,16 @@ impl Run {
         summary.add_text("config", &format!("```\n{json}\n```"), 0)?;
         let run = Run { dir, summary };
         run.set_status("running", String::new(), None)?;
+        Ok(run)
+    }
+
+    /// Reopens an existing run to continue it: a new event file beside the old ones.
+    pub fn reopen(dir: &Path) -> Result<Run> {
+        if !dir.join("config.json").is_file() {
+            bail!("{} is not a run directory (no config.json)", dir.display());
+        }
+        let run = Run { dir: dir.to_path_buf(), summary: SummaryWriter::create(dir)? };
+        run.set_status("running", "resumed".into(), None)?;
         Ok(run)
     }
 

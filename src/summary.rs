@@ -26,6 +26,15 @@ pub fn masked_crc(data: &[u8]) -> u32 {
     crc.rotate_right(15).wrapping_add(0xa282_ead8)
 }
 
+/// Appends one TFRecord: length, masked CRC of the length, data, masked CRC of the data.
+pub fn frame_record(data: &[u8], out: &mut Vec<u8>) {
+    let len = (data.len() as u64).to_le_bytes();
+    out.extend_from_slice(&len);
+    out.extend_from_slice(&masked_crc(&len).to_le_bytes());
+    out.extend_from_slice(data);
+    out.extend_from_slice(&masked_crc(data).to_le_bytes());
+}
+
 fn now() -> f64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0)
 }
@@ -60,13 +69,8 @@ impl SummaryWriter {
     }
 
     fn write_event(&mut self, ev: Event) -> Result<()> {
-        let data = ev.encode_to_vec();
-        let len = (data.len() as u64).to_le_bytes();
         self.buf.clear();
-        self.buf.extend_from_slice(&len);
-        self.buf.extend_from_slice(&masked_crc(&len).to_le_bytes());
-        self.buf.extend_from_slice(&data);
-        self.buf.extend_from_slice(&masked_crc(&data).to_le_bytes());
+        frame_record(&ev.encode_to_vec(), &mut self.buf);
         self.file.write_all(&self.buf).with_context(|| format!("cannot write to {} (disk full?)", self.path.display()))
     }
 

@@ -12,11 +12,13 @@ use crate::histogram::device_stats;
 use crate::images::{png_gray, tile};
 use crate::mnist::{DatasetKind, MnistData, Split};
 use crate::optim::{OptimConfig, Optimizer};
+use crate::events::truncate_dir_events;
 use crate::run::{install_interrupt_handler, interrupted, write_file, Diverged, Outcome, Run};
 use crate::summary::{histogram, scalar};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 use tch::nn::ModuleT;
 use tch::{nn, Device, Kind, Tensor};
@@ -120,18 +122,60 @@ pub struct TrainReport {
 /// `device` must come from [`crate::device::select`], called before any other torch work.
 pub fn train(cfg: &TrainConfig, device: Device, data: &MnistData) -> Result<TrainReport> {
     cfg.validate()?;
+    let run = Run::create(&cfg.runs, "mnist_dcn", &cfg.run_name(), cfg)?;
+    drive(Trainer::new(cfg, device, data, 0), run)
+}
+
+/// The configuration of the run in `dir`, for [`resume`].
+pub fn load_run_config(dir: &Path) -> Result<TrainConfig> {
+    let path = dir.join("config.json");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {} (is {} a run directory?)", path.display(), dir.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not an nnlab mnist_dcn configuration", path.display()))
+}
+
+/// Continues the run in `dir` from its checkpoint to the configured iteration count, appending to the
+/// same TensorBoard run: events at or after the checkpoint's step are dropped first, so no step is
+/// logged twice. Batches and dropout are reseeded with seed + step, so a resumed run is reproducible
+/// but not bit-identical to an uninterrupted one.
+pub fn resume(dir: &Path, cfg: &TrainConfig, device: Device, data: &MnistData) -> Result<TrainReport> {
+    let meta: Checkpoint = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("checkpoint.json")).with_context(|| format!("{} has no checkpoint to resume from", dir.display()))?,
+    )
+    .context("checkpoint.json is corrupt")?;
+    if meta.step >= cfg.iterations {
+        bail!("{} already reached {} of {} iterations", dir.display(), meta.step, cfg.iterations);
+    }
+    let mut trainer = Trainer::new(cfg, device, data, meta.step);
+    if let Ok(t) = &mut trainer {
+        t.load_checkpoint(dir, &meta)?;
+    }
+    let dropped = truncate_dir_events(dir, meta.step)?;
+    eprintln!("resuming {} at step {} ({dropped} events after the checkpoint dropped)", dir.display(), meta.step);
+    drive(trainer, Run::reopen(dir)?)
+}
+
+fn drive(trainer: Result<Trainer>, mut run: Run) -> Result<TrainReport> {
     install_interrupt_handler()?;
-    let mut run = Run::create(&cfg.runs, "mnist_dcn", &cfg.run_name(), cfg)?;
     eprintln!("run: {}", run.dir.display());
-    let result = Trainer::new(cfg, device, data).and_then(|t| t.fit(&mut run));
+    let result = trainer.and_then(|t| t.fit(&mut run));
     run.finish(result.as_ref().map(|r| r.outcome))?;
     let report = result?;
     write_file(&run.dir.join("result.json"), serde_json::to_string_pretty(&report)?.as_bytes())?;
     Ok(report)
 }
 
+/// checkpoint.json beside checkpoint.safetensors (weights + optimizer state).
+#[derive(Serialize, Deserialize)]
+struct Checkpoint {
+    /// Iterations completed.
+    step: i64,
+    optimizer_steps: i64,
+    seed: u64,
+}
+
 struct Trainer<'a> {
     cfg: &'a TrainConfig,
+    start_step: i64,
     device: Device,
     vs: nn::VarStore,
     net: Dcn,
@@ -142,10 +186,11 @@ struct Trainer<'a> {
 }
 
 impl<'a> Trainer<'a> {
-    fn new(cfg: &'a TrainConfig, device: Device, data: &MnistData) -> Result<Self> {
-        tch::manual_seed(cfg.seed as i64);
+    fn new(cfg: &'a TrainConfig, device: Device, data: &MnistData, start_step: i64) -> Result<Self> {
+        let seed = cfg.seed.wrapping_add(start_step as u64);
+        tch::manual_seed(seed as i64);
         if device.is_cuda() {
-            tch::Cuda::manual_seed_all(cfg.seed);
+            tch::Cuda::manual_seed_all(seed);
             tch::Cuda::cudnn_set_benchmark(true);
         }
         let vs = nn::VarStore::new(device);
@@ -156,6 +201,7 @@ impl<'a> Trainer<'a> {
         }
         Ok(Trainer {
             cfg,
+            start_step,
             device,
             vs,
             net,
@@ -169,20 +215,24 @@ impl<'a> Trainer<'a> {
     fn fit(mut self, run: &mut Run) -> Result<TrainReport> {
         let cfg = self.cfg;
         let n = self.train.len();
-        let first = self.train.images.narrow(0, 0, 16.min(n));
-        let (px, w, h) = tile(&first, 8, 2)?;
-        run.summary.add_image("inputs", png_gray(&px, w, h)?, h, w, 1, 0)?;
+        if self.start_step == 0 {
+            let first = self.train.images.narrow(0, 0, 16.min(n));
+            let (px, w, h) = tile(&first, 8, 2)?;
+            run.summary.add_image("inputs", png_gray(&px, w, h)?, h, w, 1, 0)?;
+        }
 
         let pb = progress_bar(cfg.iterations as u64, cfg.progress, "it");
         let mut perm = Tensor::randperm(n, (Kind::Int64, self.device));
         let mut cursor = 0;
         let mut pending: Vec<Tensor> = Vec::with_capacity(cfg.log_every as usize);
-        let mut pending_from = 0;
+        let mut pending_from = self.start_step;
         let (mut val_acc, mut test_acc) = (f64::NAN, f64::NAN);
         let start = Instant::now();
-        let mut done = 0;
+        let mut done = self.start_step;
         let mut outcome = Outcome::Complete;
-        for step in 0..cfg.iterations {
+        pb.set_position(done as u64);
+        pb.reset_eta();
+        for step in self.start_step..cfg.iterations {
             if cursor + cfg.batch_size > n {
                 perm = Tensor::randperm(n, (Kind::Int64, self.device));
                 cursor = 0;
@@ -220,16 +270,19 @@ impl<'a> Trainer<'a> {
                 )?;
                 let (px, w, h) = tile(self.net.conv1_filters(), 8, 6)?;
                 run.summary.add_image("filters/conv1", png_gray(&px, w, h)?, h, w, 1, step)?;
+                self.save_checkpoint(&run.dir, done)?;
                 say(&pb, format!("step {done}: validation error {:.2}%, test error {:.2}%", 100.0 * (1.0 - val_acc), 100.0 * (1.0 - test_acc)));
             }
             pb.inc(1);
             if interrupted() && !last {
                 self.flush_losses(run, &mut pending, pending_from)?;
+                self.save_checkpoint(&run.dir, done)?;
                 outcome = Outcome::Interrupted { step: done };
                 break;
             }
         }
         let seconds = start.elapsed().as_secs_f64();
+        let trained = done - self.start_step;
         pb.finish_and_clear();
         if let Outcome::Interrupted { .. } = outcome {
             (val_acc, test_acc) = (self.accuracy(&self.validation), self.accuracy(&self.test));
@@ -242,9 +295,38 @@ impl<'a> Trainer<'a> {
             validation_accuracy: val_acc,
             test_accuracy: test_acc,
             seconds,
-            iterations_per_second: done as f64 / seconds,
+            iterations_per_second: trained as f64 / seconds,
             outcome,
         })
+    }
+
+    /// Weights and optimizer state (checkpoint.safetensors) and the step (checkpoint.json), each
+    /// written to a temporary file and renamed, so a kill leaves the previous checkpoint intact.
+    fn save_checkpoint(&self, dir: &Path, step: i64) -> Result<()> {
+        let mut named: Vec<(String, Tensor)> = self.vs.variables().into_iter().collect();
+        named.extend(self.opt.state_tensors());
+        let tmp = dir.join("checkpoint.safetensors.tmp");
+        Tensor::write_safetensors(&named, &tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+        std::fs::rename(&tmp, dir.join("checkpoint.safetensors")).context("cannot write checkpoint.safetensors")?;
+        let meta = Checkpoint { step, optimizer_steps: self.opt.steps, seed: self.cfg.seed };
+        write_file(&dir.join("checkpoint.json"), serde_json::to_string_pretty(&meta)?.as_bytes())
+    }
+
+    fn load_checkpoint(&mut self, dir: &Path, meta: &Checkpoint) -> Result<()> {
+        let path = dir.join("checkpoint.safetensors");
+        let saved: HashMap<String, Tensor> = Tensor::read_safetensors(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .into_iter()
+            .map(|(n, t)| (n, t.to_device(self.device)))
+            .collect();
+        tch::no_grad(|| {
+            for (name, mut var) in self.vs.variables() {
+                let src = saved.get(&name).with_context(|| format!("{} lacks {name}", path.display()))?;
+                var.f_copy_(src).with_context(|| format!("{}: {name} has the wrong shape for this configuration", path.display()))?;
+            }
+            Ok::<(), anyhow::Error>(())
+        })?;
+        self.opt.load_state(&saved, meta.optimizer_steps)
     }
 
     /// Writes the losses of steps `first..` (one transfer) and returns the last; a non-finite loss

@@ -133,4 +133,55 @@ fn short_real_run_logs_everything() {
     assert_eq!(shape("conv1.weight"), Some(vec![32, 1, 5, 5]));
     assert_eq!(shape("fc1.weight"), Some(vec![1024, 3136]));
     assert_eq!(tensors.len(), 8);
+
+    // The checkpoint loads in Python with the safetensors package (README shows the torch version).
+    let py = format!(
+        "from safetensors.numpy import load_file\nw = load_file({:?})\nprint(w['conv1.weight'].shape, w['fc2.bias'].shape, len([k for k in load_file({:?}) if k.startswith('optim/')]))",
+        report.run_dir.join("model.safetensors"),
+        report.run_dir.join("checkpoint.safetensors")
+    );
+    let out = std::process::Command::new(common::root().join(".venv-test/bin/python")).args(["-c", &py]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "(32, 1, 5, 5) (10,) 16", "weights, and Adam's two moments per variable");
+}
+
+/// Our optimizers follow libtorch's own (tch's nn::Optimizer) step for step.
+#[test]
+fn optimizers_match_libtorch() {
+    use tch::nn::OptimizerConfig;
+    let x = Tensor::rand([8, 1, 28, 28], (Kind::Float, Device::Cpu));
+    let y = Tensor::randint(10, [8], (Kind::Int64, Device::Cpu));
+    let cases: Vec<(OptimConfig, Box<dyn Fn(&nn::VarStore) -> nn::Optimizer>)> = vec![
+        (OptimConfig { kind: OptimizerKind::Sgd, lr: 1e-2, weight_decay: 0.5, ..OptimConfig::default() }, Box::new(|vs| nn::sgd(0.0, 0.0, 0.5, false).build(vs, 1e-2).unwrap())),
+        (OptimConfig { kind: OptimizerKind::Momentum, lr: 1e-2, ..OptimConfig::default() }, Box::new(|vs| nn::sgd(0.9, 0.0, 0.0, false).build(vs, 1e-2).unwrap())),
+        (OptimConfig { kind: OptimizerKind::Nesterov, lr: 1e-2, ..OptimConfig::default() }, Box::new(|vs| nn::sgd(0.9, 0.0, 0.0, true).build(vs, 1e-2).unwrap())),
+        (OptimConfig { kind: OptimizerKind::Rmsprop, lr: 1e-4, ..OptimConfig::default() }, Box::new(|vs| nn::rms_prop(0.99, 1e-8, 0.0, 0.0, false).build(vs, 1e-4).unwrap())),
+        (OptimConfig { kind: OptimizerKind::Adam, lr: 1e-3, weight_decay: 0.5, ..OptimConfig::default() }, Box::new(|vs| nn::adam(0.9, 0.999, 0.5).build(vs, 1e-3).unwrap())),
+        (OptimConfig { kind: OptimizerKind::Adamw, lr: 1e-3, weight_decay: 5.0, ..OptimConfig::default() }, Box::new(|vs| nn::adamw(0.9, 0.999, 5.0).build(vs, 1e-3).unwrap())),
+    ];
+    for (cfg, reference) in cases {
+        let make = || {
+            tch::manual_seed(1);
+            let vs = nn::VarStore::new(Device::Cpu);
+            let net = Dcn::new(&vs.root(), DcnActivation::Relu, 2, InitKind::Default);
+            (vs, net)
+        };
+        let (vs_a, net_a) = make();
+        let (vs_b, net_b) = make();
+        let start: std::collections::HashMap<String, Tensor> = vs_a.variables().into_iter().map(|(n, t)| (n, t.copy())).collect();
+        let mut ours = Optimizer::new(&vs_a, &cfg).unwrap();
+        let mut theirs = reference(&vs_b);
+        for _ in 0..4 {
+            ours.backward_step(&net_a.forward_t(&x, false).cross_entropy_for_logits(&y));
+            theirs.backward_step(&net_b.forward_t(&x, false).cross_entropy_for_logits(&y));
+        }
+        let b = vs_b.variables();
+        for (name, a) in vs_a.variables() {
+            // Compare the total change each made, relative to its size (float32 rounding differs).
+            let (da, db) = (&a - &start[&name], &b[&name] - &start[&name]);
+            let d = (&da - &db).abs().max().double_value(&[]);
+            let scale = db.abs().max().double_value(&[]);
+            assert!(d <= 1e-2 * scale + 1e-7, "{:?} {name}: moved {d} away from libtorch's step of {scale}", cfg.kind);
+        }
+    }
 }

@@ -6,7 +6,8 @@ use nnlab::dcn::{DcnActivation, InitKind};
 use nnlab::device::{select, DeviceArg};
 use nnlab::mnist::{load, DatasetKind};
 use nnlab::optim::{OptimConfig, OptimizerKind};
-use nnlab::train::{train, TrainConfig};
+use nnlab::run::Outcome;
+use nnlab::train::{load_run_config, resume, train, TrainConfig};
 use std::path::PathBuf;
 
 /// Train conv(5x5,32)-pool-conv(5x5,64)-pool-fc1024-dropout-fc10 on MNIST. Logs the training loss
@@ -80,6 +81,10 @@ struct Args {
     /// No progress bar
     #[arg(long)]
     quiet: bool,
+    /// Continue an interrupted run from its checkpoint (RUN_DIR/checkpoint.safetensors) with its
+    /// own configuration; only --device, --iterations, --quiet apply
+    #[arg(long, value_name = "RUN_DIR")]
+    resume: Option<PathBuf>,
 }
 
 fn main() {
@@ -89,21 +94,28 @@ fn main() {
 fn run(a: Args) -> Result<()> {
     // Before any other torch call: CUDA must be loaded first (device.rs).
     let device = select(a.device)?;
-    let cfg = TrainConfig {
-        dataset: a.dataset,
-        data_dir: a.data.unwrap_or_else(|| a.dataset.default_dir()),
-        device: a.device,
-        iterations: a.iterations.unwrap_or(if device.is_cuda() { 20_000 } else { 2200 }),
-        batch_size: a.batch_size,
-        activation: a.activation,
-        maxout_pieces: a.maxout_pieces,
-        init: a.init,
-        optimizer: OptimConfig { kind: a.optimizer, lr: a.lr, momentum: a.momentum, beta1: a.beta1, beta2: a.beta2, eps: a.eps, weight_decay: a.weight_decay, alpha: a.alpha },
-        seed: a.seed,
-        log_every: a.log_every,
-        eval_every: a.eval_every,
-        runs: a.runs,
-        progress: !a.quiet,
+    let default_iterations = if device.is_cuda() { 20_000 } else { 2200 };
+    let cfg = match &a.resume {
+        Some(dir) => {
+            let saved = load_run_config(dir)?;
+            TrainConfig { device: a.device, iterations: a.iterations.unwrap_or(saved.iterations), progress: !a.quiet, ..saved }
+        }
+        None => TrainConfig {
+            dataset: a.dataset,
+            data_dir: a.data.unwrap_or_else(|| a.dataset.default_dir()),
+            device: a.device,
+            iterations: a.iterations.unwrap_or(default_iterations),
+            batch_size: a.batch_size,
+            activation: a.activation,
+            maxout_pieces: a.maxout_pieces,
+            init: a.init,
+            optimizer: OptimConfig { kind: a.optimizer, lr: a.lr, momentum: a.momentum, beta1: a.beta1, beta2: a.beta2, eps: a.eps, weight_decay: a.weight_decay, alpha: a.alpha },
+            seed: a.seed,
+            log_every: a.log_every,
+            eval_every: a.eval_every,
+            runs: a.runs,
+            progress: !a.quiet,
+        },
     };
     cfg.validate()?;
     let data = load(cfg.dataset, &cfg.data_dir)?;
@@ -116,7 +128,14 @@ fn run(a: Args) -> Result<()> {
         device,
         cfg.iterations
     );
-    let r = train(&cfg, device, &data)?;
+    let r = match &a.resume {
+        Some(dir) => resume(dir, &cfg, device, &data)?,
+        None => train(&cfg, device, &data)?,
+    };
+    if let Outcome::Interrupted { step } = r.outcome {
+        eprintln!("interrupted after {step} iterations; continue with: mnist_dcn --resume {}", r.run_dir.display());
+        std::process::exit(130);
+    }
     println!(
         "{} iterations in {:.1} s ({:.1} it/s); validation accuracy {:.2}%",
         r.iterations,

@@ -1,0 +1,89 @@
+//! Interruption and resume through the real program and real signals (its own test binary, so no
+//! other test shares the process-wide interrupt flag).
+mod common;
+use nnlab::events::{histograms, read_dir_events, scalars};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const DCN: &str = env!("CARGO_BIN_EXE_mnist_dcn");
+
+fn start(runs: &Path, extra: &[&str]) -> Child {
+    Command::new(DCN)
+        .args(["--dataset", "mnist5k", "--iterations", "400", "--log-every", "10", "--eval-every", "100", "--quiet", "--runs"])
+        .arg(runs)
+        .args(extra)
+        .current_dir(common::root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawning mnist_dcn")
+}
+
+/// Waits until the (only) run under `runs` has logged at least `n` training losses.
+fn wait_for_losses(runs: &Path, n: usize, child: &mut Child) -> PathBuf {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        assert!(child.try_wait().unwrap().is_none(), "mnist_dcn ended before it was signalled");
+        if let Some(dir) = std::fs::read_dir(runs.join("mnist_dcn")).ok().and_then(|mut d| d.next()).map(|e| e.unwrap().path()) {
+            if read_dir_events(&dir).map(|e| scalars(&e, "train/loss").len()).unwrap_or(0) >= n {
+                return dir;
+            }
+        }
+        assert!(Instant::now() < deadline, "no progress");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn signal(child: &Child, sig: i32) {
+    // SAFETY: kill(2) on our own child's pid.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
+}
+
+#[test]
+fn ctrl_c_checkpoints_and_resume_finishes_without_duplicate_steps() {
+    let runs = tempfile::tempdir().unwrap();
+    let mut child = start(runs.path(), &[]);
+    let dir = wait_for_losses(runs.path(), 50, &mut child);
+    signal(&child, libc::SIGINT);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("continue with: mnist_dcn --resume"), "{stderr}");
+    let status = std::fs::read_to_string(dir.join("status.json")).unwrap();
+    assert!(status.contains("\"interrupted\""), "{status}");
+    let meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("checkpoint.json")).unwrap()).unwrap();
+    let stopped = meta["step"].as_i64().unwrap();
+    let logged = scalars(&read_dir_events(&dir).unwrap(), "train/loss");
+    assert_eq!(logged.len() as i64, stopped, "every step before the interrupt is logged, once");
+
+    let out = Command::new(DCN).args(["--resume", dir.to_str().unwrap(), "--quiet"]).current_dir(common::root()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read_to_string(dir.join("status.json")).unwrap().contains("\"complete\""));
+
+    let tb = common::tensorboard_read(&dir);
+    let steps: Vec<i64> = tb["scalars"]["train/loss"].as_array().unwrap().iter().map(|e| e[0].as_i64().unwrap()).collect();
+    assert_eq!(steps, (0..400).collect::<Vec<_>>(), "each step exactly once across both event files");
+    let h: Vec<i64> = tb["histograms"]["weights/conv1"].as_array().unwrap().iter().map(|e| e["step"].as_i64().unwrap()).collect();
+    assert_eq!(h, (0..400).step_by(10).collect::<Vec<_>>());
+    let val: Vec<i64> = tb["scalars"]["validation/error"].as_array().unwrap().iter().map(|e| e[0].as_i64().unwrap()).collect();
+    assert_eq!(val, vec![99, 199, 299, 399]);
+    let final_err = tb["scalars"]["test/error"].as_array().unwrap().last().unwrap()[1].as_f64().unwrap();
+    assert!(final_err < 0.15, "test error after a resumed 400-iteration run: {final_err}");
+}
+
+#[test]
+fn kill_9_keeps_every_event_written_before_it() {
+    let runs = tempfile::tempdir().unwrap();
+    let mut child = start(runs.path(), &["--seed", "3"]);
+    let dir = wait_for_losses(runs.path(), 30, &mut child);
+    signal(&child, libc::SIGKILL);
+    child.wait().unwrap();
+    let ours = read_dir_events(&dir).unwrap();
+    let n = scalars(&ours, "train/loss").len();
+    assert!(n >= 30);
+    let tb = common::tensorboard_read(&dir);
+    assert_eq!(tb["scalars"]["train/loss"].as_array().unwrap().len(), n, "TensorBoard reads all that was written");
+    assert_eq!(tb["histograms"]["weights/conv1"].as_array().unwrap().len(), histograms(&ours, "weights/conv1").len());
+    assert!(std::fs::read_to_string(dir.join("status.json")).unwrap().contains("\"running\""), "a killed run does not claim to be complete");
+}
