@@ -40,8 +40,8 @@ test:
 	$(CARGO) test --release
 
 bench: build
-	scripts/setup test
-	scripts/bench/run
+	scripts/setup test bench mnist
+	DEVICE=$(DEVICE) scripts/bench/run
 
 tensorboard:
 	scripts/setup test

@@ -40,3 +40,15 @@ fn load_cuda() -> Result<()> {
     }
     Ok(())
 }
+
+/// Keeps freed tensor memory in the process heap instead of returning it to the kernel. With glibc's
+/// defaults every large CPU tensor is a fresh mmap, so each training step page-faults its ~50 MB of
+/// activations anew (measured: 24 → 35-45 ms per DCN step after a monitoring step freed its buffers).
+pub fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator thresholds; called before any allocation-heavy work.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 30);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 1 << 30);
+    }
+}

@@ -3,7 +3,7 @@ use anyhow::Result;
 use clap::Parser;
 use nnlab::cli::main_with;
 use nnlab::dcn::{DcnActivation, InitKind};
-use nnlab::device::{select, DeviceArg};
+use nnlab::device::{select, tune_allocator, DeviceArg};
 use nnlab::mnist::{load, DatasetKind};
 use nnlab::optim::{OptimConfig, OptimizerKind};
 use nnlab::run::Outcome;
@@ -94,6 +94,7 @@ fn main() {
 fn run(a: Args) -> Result<()> {
     // Before any other torch call: CUDA must be loaded first (device.rs).
     let device = select(a.device)?;
+    tune_allocator();
     let default_iterations = if device.is_cuda() { 20_000 } else { 2200 };
     let cfg = match &a.resume {
         Some(dir) => {
