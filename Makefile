@@ -6,7 +6,7 @@ ARGS   ?=
 CARGO  ?= cargo
 BIN    := target/release
 
-.PHONY: all setup build moons mnist fashion test bench tensorboard clean
+.PHONY: all setup build moons mnist fashion report test bench tensorboard clean
 all: moons
 
 setup:
@@ -34,6 +34,16 @@ mnist: build
 fashion: build
 	scripts/setup fashion
 	$(BIN)/mnist_dcn --dataset fashion --data data/fashion --device $(DEVICE) --runs $(RUNS) $(ARGS)
+
+# Every figure of the assignment in report/REPORT.md; GRID=quick (CPU, < 10 min) unless DEVICE=cuda.
+ifeq ($(DEVICE),cuda)
+GRID ?= full
+else
+GRID ?= quick
+endif
+report: build
+	scripts/setup mnist test
+	$(BIN)/report --grid $(GRID) --device $(DEVICE) --out report
 
 test:
 	scripts/setup test

@@ -24,3 +24,4 @@ pub mod mnist;
 pub mod dcn;
 pub mod optim;
 pub mod train;
+pub mod report;

@@ -1,0 +1,34 @@
+//! `make report`: the whole assignment's figures in one command.
+use anyhow::Context;
+use clap::Parser;
+use nnlab::cli::main_with;
+use nnlab::device::DeviceArg;
+use nnlab::report::{Grid, Plan, Reporter};
+use std::path::PathBuf;
+
+/// Run the assignment's experiment grid with three_layer, n_layer and mnist_dcn (reusing runs already
+/// present for the same configuration) and write OUT/REPORT.md with every figure and a caption each.
+#[derive(Parser, Debug)]
+#[command(version)]
+struct Args {
+    /// Grid size: tiny (seconds), quick (under 10 minutes on 2 CPU cores), full (the assignment's lengths)
+    #[arg(long, value_enum, default_value_t = Grid::Quick)]
+    grid: Grid,
+    /// Device for the MNIST runs
+    #[arg(long, value_enum, default_value_t = DeviceArg::Cpu)]
+    device: DeviceArg,
+    /// Output directory: REPORT.md, figures/, runs/ (the cache)
+    #[arg(long, default_value = "report")]
+    out: PathBuf,
+}
+
+fn main() {
+    main_with("report", || {
+        let a = Args::parse();
+        let exe = std::env::current_exe().context("cannot locate the report program")?;
+        let bin_dir = exe.parent().context("the report program has no directory")?.to_path_buf();
+        let path = Reporter { out: a.out, bin_dir }.run(&Plan::new(a.grid, a.device), a.grid)?;
+        println!("report: {}", path.display());
+        Ok::<(), anyhow::Error>(())
+    });
+}

@@ -1,0 +1,427 @@
+//! `make report`: runs the assignment's experiment grid through the three programs and writes
+//! report/REPORT.md with every figure, drawn from what the runs logged (event files, results.json).
+//!
+//! Each job's output lives in `report/runs/<label>-<hash of program, arguments, version>/`; a job whose
+//! directory holds a complete run is not run again, so after a change only what changed is trained.
+use crate::device::DeviceArg;
+use crate::events::{histograms, read_dir_events, scalars};
+use crate::plot::{line_chart, line_panels, LinePanel, Series};
+use crate::proto::HistogramProto;
+use anyhow::{bail, Context, Result};
+use clap::ValueEnum;
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Grid {
+    /// Seconds: a smoke test of the whole pipeline
+    Tiny,
+    /// Under 10 minutes on 2 CPU cores: full Part 1, one DCN epoch, short comparison runs on 5k images
+    Quick,
+    /// The assignment's lengths: 20,000 DCN iterations, comparisons of 3,300 on full MNIST (use a GPU)
+    Full,
+}
+
+pub struct Job {
+    pub label: String,
+    pub program: &'static str,
+    pub args: Vec<String>,
+}
+
+impl Job {
+    fn new(label: &str, program: &'static str, args: &[&str]) -> Job {
+        Job { label: label.into(), program, args: args.iter().map(|s| s.to_string()).collect() }
+    }
+
+    /// FNV-1a over program, arguments and nnlab's version: the cache key.
+    fn hash(&self) -> String {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let key = format!("{}\0{}\0{}", env!("CARGO_PKG_VERSION"), self.program, self.args.join("\0"));
+        for b in key.bytes() {
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+}
+
+/// A DCN comparison: one family (activation, initialisation, optimizer), one line per variant.
+pub struct Family {
+    pub name: &'static str,
+    pub variants: Vec<(String, Job)>,
+}
+
+pub struct Plan {
+    pub activations: Job,
+    pub hidden: Job,
+    pub deep: Job,
+    pub circles: Job,
+    pub real: Vec<Job>,
+    pub dcn: Job,
+    pub families: Vec<Family>,
+}
+
+impl Plan {
+    pub fn new(grid: Grid, device: DeviceArg) -> Plan {
+        let (passes, real_passes) = match grid {
+            Grid::Tiny => ("300", "300"),
+            _ => ("20000", "5000"),
+        };
+        let dev = match device {
+            DeviceArg::Cpu => "cpu",
+            DeviceArg::Cuda => "cuda",
+        };
+        let real: &[&str] = if grid == Grid::Tiny { &["iris"] } else { &["iris", "wine", "breast-cancer", "digits"] };
+        // (dataset, iterations, eval-every, log-every) of the main run and of each comparison run.
+        let (main, cmp) = match grid {
+            Grid::Tiny => (("mnist5k", "40", "20", "20"), ("mnist5k", "20", "10", "10")),
+            Grid::Quick => (("mnist", "1100", "275", "100"), ("mnist5k", "300", "50", "100")),
+            Grid::Full => (("mnist", "20000", "1100", "100"), ("mnist", "3300", "550", "100")),
+        };
+        let dcn = |label: &str, d: (&str, &str, &str, &str), extra: &[&str]| {
+            let mut args = vec!["--device", dev, "--dataset", d.0, "--iterations", d.1, "--eval-every", d.2, "--log-every", d.3];
+            args.extend_from_slice(extra);
+            Job::new(label, "mnist_dcn", &args)
+        };
+        let family = |name: &'static str, variants: &[(&str, &[&str])]| Family {
+            name,
+            variants: variants.iter().map(|(v, extra)| (v.to_string(), dcn(&format!("{name}-{v}"), cmp, extra))).collect(),
+        };
+        let tiny = grid == Grid::Tiny;
+        let acts: &[(&str, &[&str])] = if tiny {
+            &[("relu", &[]), ("tanh", &["--activation", "tanh"])]
+        } else {
+            &[
+                ("relu", &[]),
+                ("tanh", &["--activation", "tanh"]),
+                ("sigmoid", &["--activation", "sigmoid"]),
+                ("leaky-relu", &["--activation", "leaky-relu"]),
+                ("elu", &["--activation", "elu"]),
+                ("maxout", &["--activation", "maxout"]),
+            ]
+        };
+        let inits: &[(&str, &[&str])] = if tiny {
+            &[("default", &[]), ("xavier-uniform", &["--init", "xavier-uniform"])]
+        } else {
+            &[
+                ("default", &[]),
+                ("xavier-uniform", &["--init", "xavier-uniform"]),
+                ("xavier-normal", &["--init", "xavier-normal"]),
+                ("kaiming-uniform", &["--init", "kaiming-uniform"]),
+                ("kaiming-normal", &["--init", "kaiming-normal"]),
+                ("orthogonal", &["--init", "orthogonal"]),
+            ]
+        };
+        let opts: &[(&str, &[&str])] = if tiny {
+            &[("adam 1e-4", &[]), ("sgd 0.05", &["--optimizer", "sgd", "--lr", "0.05"])]
+        } else {
+            &[
+                ("adam 1e-4", &[]),
+                ("adamw 1e-4", &["--optimizer", "adamw", "--lr", "1e-4", "--weight-decay", "0.01"]),
+                ("rmsprop 1e-4", &["--optimizer", "rmsprop", "--lr", "1e-4"]),
+                ("adagrad 0.01", &["--optimizer", "adagrad", "--lr", "0.01"]),
+                ("sgd 0.05", &["--optimizer", "sgd", "--lr", "0.05"]),
+                ("momentum 0.01", &["--optimizer", "momentum", "--lr", "0.01"]),
+                ("nesterov 0.01", &["--optimizer", "nesterov", "--lr", "0.01"]),
+            ]
+        };
+        let (deep_depths, circle_widths) = if tiny { ("1,2", "5") } else { ("1,2,4", "5,20") };
+        Plan {
+            activations: Job::new("activations", "three_layer", &["--activation", "tanh,sigmoid,relu", "--passes", passes]),
+            hidden: Job::new("hidden", "three_layer", &["--hidden", "1,2,3,4,5,20,50", "--passes", passes]),
+            deep: Job::new("deep", "n_layer", &["--dataset", "moons", "--depth", deep_depths, "--width", "10", "--activation", "tanh,relu", "--passes", passes]),
+            circles: Job::new("circles", "n_layer", &["--dataset", "circles", "--depth", "1,3", "--width", circle_widths, "--passes", passes]),
+            real: real
+                .iter()
+                .map(|d| Job::new(d, "n_layer", &["--dataset", d, "--depth", "1,3", "--width", "20", "--epsilon", "0.001", "--passes", real_passes, "--no-plot"]))
+                .collect(),
+            dcn: dcn("dcn", main, &[]),
+            families: vec![family("activation", acts), family("init", inits), family("optimizer", opts)],
+        }
+    }
+
+    fn all_jobs(&self) -> Vec<&Job> {
+        let mut jobs = vec![&self.activations, &self.hidden, &self.deep, &self.circles];
+        jobs.extend(&self.real);
+        jobs.push(&self.dcn);
+        jobs.extend(self.families.iter().flat_map(|f| f.variants.iter().map(|(_, j)| j)));
+        jobs
+    }
+}
+
+pub struct Reporter {
+    pub out: PathBuf,
+    /// Where three_layer, n_layer and mnist_dcn are.
+    pub bin_dir: PathBuf,
+}
+
+impl Reporter {
+    fn fig(&self, name: &str) -> PathBuf {
+        self.out.join("figures").join(name)
+    }
+
+    /// The job's run directory, running the job unless a complete run of it is cached.
+    fn ensure(&self, job: &Job) -> Result<(PathBuf, bool)> {
+        // Keyed by what runs, not by the label: identical jobs in several comparisons run once.
+        let cache = self.out.join("runs").join(format!("{}-{}", job.program, job.hash()));
+        if let Some(dir) = complete_run(&cache.join(job.program)) {
+            return Ok((dir, true));
+        }
+        let _ = std::fs::remove_dir_all(&cache);
+        std::fs::create_dir_all(&cache).with_context(|| format!("cannot create {}", cache.display()))?;
+        let exe = self.bin_dir.join(job.program);
+        let out = Command::new(&exe)
+            .args(&job.args)
+            .arg("--runs")
+            .arg(&cache)
+            .arg("--quiet")
+            .output()
+            .with_context(|| format!("cannot run {}", exe.display()))?;
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            bail!("{} {} failed: {}", job.program, job.args.join(" "), err.lines().last().unwrap_or(""));
+        }
+        complete_run(&cache.join(job.program)).map(|d| (d, false)).with_context(|| format!("{} left no complete run in {}", job.program, cache.display()))
+    }
+
+    /// Runs (or reuses) every job, then writes the figures and REPORT.md. Returns the report's path.
+    pub fn run(&self, plan: &Plan, grid: Grid) -> Result<PathBuf> {
+        std::fs::create_dir_all(self.out.join("figures")).with_context(|| format!("cannot create {}", self.out.display()))?;
+        let jobs = plan.all_jobs();
+        let start = Instant::now();
+        let mut dirs = std::collections::HashMap::new();
+        for (k, job) in jobs.iter().enumerate() {
+            let t = Instant::now();
+            let (dir, reused) = self.ensure(job)?;
+            eprintln!(
+                "[{}/{}] {:<24} {}",
+                k + 1,
+                jobs.len(),
+                job.label,
+                if reused { "reused".to_string() } else { format!("ran in {:.1} s", t.elapsed().as_secs_f64()) }
+            );
+            dirs.insert(job.label.clone(), dir);
+        }
+        let dir = |j: &Job| dirs[&j.label].clone();
+        let mut md = String::new();
+        writeln!(md, "# nnlab report\n\nGrid `{grid:?}`, made by `make report` in {:.0} s (runs already present were reused). Every figure is drawn from the runs' logged data under `runs/`.\n", start.elapsed().as_secs_f64())?;
+
+        md += "## Part 1: backprop from scratch on Make-Moons\n\n";
+        let act = dir(&plan.activations);
+        copy(&act.join("data.png"), &self.fig("a-moons.png"))?;
+        writeln!(md, "### (a) The data\n\n![Make-Moons](figures/a-moons.png)\n\n*200 points, two interleaving half circles, Gaussian noise 0.2, seed 0.*\n")?;
+        copy(&act.join("boundaries.png"), &self.fig("e1-activations.png"))?;
+        writeln!(md, "### (e1) Tanh, Sigmoid, ReLU\n\n![activations](figures/e1-activations.png)\n\n*3 hidden units, ε 0.01, λ 0.01, {}.* {}\n", passes_of(&plan.activations), sweep_caption(&act)?)?;
+        let hid = dir(&plan.hidden);
+        copy(&hid.join("boundaries.png"), &self.fig("e2-hidden.png"))?;
+        writeln!(md, "### (e2) Hidden-layer size, Tanh\n\n![hidden sizes](figures/e2-hidden.png)\n\n*{}.* {}\n", passes_of(&plan.hidden), sweep_caption(&hid)?)?;
+        let deep = dir(&plan.deep);
+        copy(&deep.join("boundaries.png"), &self.fig("f-deep.png"))?;
+        writeln!(md, "### (f) Deeper networks\n\n![deep vs shallow](figures/f-deep.png)\n\n*n_layer on moons, width 10, {}.* {}\n", passes_of(&plan.deep), sweep_caption(&deep)?)?;
+        let circ = dir(&plan.circles);
+        copy(&circ.join("boundaries.png"), &self.fig("f-circles.png"))?;
+        writeln!(md, "![circles](figures/f-circles.png)\n\n*n_layer on circles, {}.* {}\n", passes_of(&plan.circles), sweep_caption(&circ)?)?;
+        md += "### (f) Real data sets (standardised features, 20% held out, ε 0.001)\n\n| data set | network | loss | train accuracy | held-out accuracy | seconds |\n|---|---|---|---|---|---|\n";
+        for job in &plan.real {
+            for r in results(&dir(job))? {
+                writeln!(
+                    md,
+                    "| {} | {} | {:.4} | {:.1}% | {:.1}% | {:.1} |",
+                    job.label,
+                    r["name"].as_str().unwrap_or(""),
+                    r["final_loss"].as_f64().unwrap_or(f64::NAN),
+                    100.0 * r["train_accuracy"].as_f64().unwrap_or(f64::NAN),
+                    100.0 * r["test_accuracy"].as_f64().unwrap_or(f64::NAN),
+                    r["seconds"].as_f64().unwrap_or(f64::NAN)
+                )?;
+            }
+        }
+
+        md += "\n## Part 2: the DCN on MNIST\n\n";
+        let main = dir(&plan.dcn);
+        let events = read_dir_events(&main)?;
+        let summary = dcn_caption(&main)?;
+        let loss = scalars(&events, "train/loss");
+        line_chart(
+            &self.fig("p2a-loss.png"),
+            "training loss",
+            "iteration",
+            "cross-entropy",
+            vec![Series::new("per iteration", loss.iter().map(|&(s, v)| (s as f64, v)).collect()), Series::new("mean of 50", moving_average(&loss, 50))],
+            true,
+        )?;
+        writeln!(md, "### (a) Training loss\n\n![loss](figures/p2a-loss.png)\n\n*{summary}*\n")?;
+        md += "### (b) Statistics and distributions per layer\n\n";
+        for (kind, layers) in [("weights", 4), ("biases", 4), ("net_inputs", 4), ("activations", 3), ("pooled", 2)] {
+            let layers = &["conv1", "conv2", "fc1", "fc2"][..layers];
+            let stat_panels = layers
+                .iter()
+                .map(|l| LinePanel {
+                    title: format!("{kind}/{l}"),
+                    y_label: String::new(),
+                    series: ["min", "max", "mean", "std"]
+                        .iter()
+                        .map(|s| Series::new(*s, scalars(&events, &format!("{kind}/{l}/{s}")).iter().map(|&(x, y)| (x as f64, y)).collect()))
+                        .collect(),
+                    log_y: false,
+                    legend: true,
+                })
+                .collect::<Vec<_>>();
+            line_panels(&self.fig(&format!("p2b-stats-{kind}.png")), "iteration", &stat_panels, 4, (420, 300))?;
+            let dist_panels = layers.iter().map(|l| distribution_panel(&events, &format!("{kind}/{l}"))).collect::<Vec<_>>();
+            line_panels(&self.fig(&format!("p2b-dist-{kind}.png")), "iteration", &dist_panels, 4, (420, 300))?;
+            writeln!(
+                md,
+                "![{kind} statistics](figures/p2b-stats-{kind}.png)\n\n*{kind}: min, max, mean, std every {} iterations.*\n\n![{kind} distributions](figures/p2b-dist-{kind}.png)\n\n*{kind}: distribution over time (TensorBoard's percentile bands: 0, 7, 16, 31, 50, 69, 84, 93, 100%), from the logged histograms.*\n",
+                arg_of(&plan.dcn, "--log-every").unwrap_or("100")
+            )?;
+        }
+        md += "### (c) Activations, initialisations, optimizers\n\n";
+        for fam in &plan.families {
+            let mut series = Vec::new();
+            let mut table = String::from("| variant | final validation error | final test error | seconds | it/s |\n|---|---|---|---|---|\n");
+            for (name, job) in &fam.variants {
+                let d = dir(job);
+                let ev = read_dir_events(&d)?;
+                series.push(Series::new(name.clone(), scalars(&ev, "validation/error").iter().map(|&(s, v)| (s as f64 + 1.0, v)).collect()));
+                let r: Value = read_json(&d.join("result.json"))?;
+                writeln!(
+                    table,
+                    "| {name} | {:.2}% | {:.2}% | {:.1} | {:.1} |",
+                    100.0 * (1.0 - r["validation_accuracy"].as_f64().unwrap_or(f64::NAN)),
+                    100.0 * (1.0 - r["test_accuracy"].as_f64().unwrap_or(f64::NAN)),
+                    r["seconds"].as_f64().unwrap_or(f64::NAN),
+                    r["iterations_per_second"].as_f64().unwrap_or(f64::NAN)
+                )?;
+            }
+            let file = format!("p2c-{}.png", fam.name);
+            line_chart(&self.fig(&file), &format!("validation error by {}", fam.name), "iteration", "validation error", series, false)?;
+            let job = &fam.variants[0].1;
+            writeln!(
+                md,
+                "![{0}](figures/{file})\n\n*Validation error vs iteration, one line per {0} (others as the defaults: relu, default init, Adam 1e-4, batch 50); {1} iterations on {2}.*\n\n{table}",
+                fam.name,
+                arg_of(job, "--iterations").unwrap_or("?"),
+                arg_of(job, "--dataset").unwrap_or("?")
+            )?;
+        }
+        let path = self.out.join("REPORT.md");
+        crate::run::write_file(&path, md.as_bytes())?;
+        Ok(path)
+    }
+}
+
+/// The one run directory under `program_dir`, if its status is "complete".
+fn complete_run(program_dir: &Path) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(program_dir).ok()?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+    if dirs.len() != 1 {
+        return None;
+    }
+    let dir = dirs.pop()?;
+    let status: Value = read_json(&dir.join("status.json")).ok()?;
+    (status["status"] == "complete").then_some(dir)
+}
+
+fn read_json(path: &Path) -> Result<Value> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
+}
+
+fn copy(from: &Path, to: &Path) -> Result<()> {
+    std::fs::copy(from, to).with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
+    Ok(())
+}
+
+fn results(sweep: &Path) -> Result<Vec<Value>> {
+    match read_json(&sweep.join("results.json"))? {
+        Value::Array(v) => Ok(v),
+        _ => bail!("{}: results.json is not a list", sweep.display()),
+    }
+}
+
+fn sweep_caption(sweep: &Path) -> Result<String> {
+    let parts: Vec<String> = results(sweep)?
+        .iter()
+        .map(|r| {
+            format!(
+                "{}: loss {:.3}, accuracy {:.1}%, {:.2} s",
+                r["name"].as_str().unwrap_or(""),
+                r["final_loss"].as_f64().unwrap_or(f64::NAN),
+                100.0 * r["train_accuracy"].as_f64().unwrap_or(f64::NAN),
+                r["seconds"].as_f64().unwrap_or(f64::NAN)
+            )
+        })
+        .collect();
+    Ok(format!("Final: {}.", parts.join("; ")))
+}
+
+fn dcn_caption(dir: &Path) -> Result<String> {
+    let r = read_json(&dir.join("result.json"))?;
+    let c = read_json(&dir.join("config.json"))?;
+    Ok(format!(
+        "{} iterations of batch {} on {} ({}), {} {} lr {}, {} init: validation accuracy {:.2}%, test accuracy {:.2}%, {:.1} s ({:.1} it/s).",
+        r["iterations"],
+        c["batch_size"],
+        c["dataset"].as_str().unwrap_or(""),
+        c["device"].as_str().unwrap_or(""),
+        c["activation"].as_str().unwrap_or(""),
+        c["optimizer"]["kind"].as_str().unwrap_or(""),
+        c["optimizer"]["lr"],
+        c["init"].as_str().unwrap_or(""),
+        100.0 * r["validation_accuracy"].as_f64().unwrap_or(f64::NAN),
+        100.0 * r["test_accuracy"].as_f64().unwrap_or(f64::NAN),
+        r["seconds"].as_f64().unwrap_or(f64::NAN),
+        r["iterations_per_second"].as_f64().unwrap_or(f64::NAN)
+    ))
+}
+
+fn passes_of(job: &Job) -> String {
+    format!("{} passes", arg_of(job, "--passes").unwrap_or("20000"))
+}
+
+fn arg_of<'a>(job: &'a Job, flag: &str) -> Option<&'a str> {
+    job.args.iter().position(|a| a == flag).and_then(|i| job.args.get(i + 1)).map(String::as_str)
+}
+
+fn moving_average(points: &[(i64, f64)], window: usize) -> Vec<(f64, f64)> {
+    points
+        .windows(window.min(points.len()).max(1))
+        .map(|w| (w[w.len() - 1].0 as f64, w.iter().map(|p| p.1).sum::<f64>() / w.len() as f64))
+        .collect()
+}
+
+/// TensorBoard's distribution view: percentiles (in basis points) of each logged histogram, drawn
+/// in shades that darken towards the median.
+fn distribution_panel(events: &[crate::proto::Event], tag: &str) -> LinePanel {
+    const BPS: [f64; 9] = [0.0, 668.0, 1587.0, 3085.0, 5000.0, 6915.0, 8413.0, 9332.0, 10000.0];
+    let shade = |k: usize| {
+        let depth = 4 - (k as i32 - 4).unsigned_abs() as u8; // 0 at the extremes, 4 at the median
+        plotters::style::RGBColor(250 - 30 * depth, 190 - 35 * depth, 160 - 30 * depth)
+    };
+    let hs = histograms(events, tag);
+    let series = BPS
+        .iter()
+        .enumerate()
+        .map(|(k, &bp)| Series { name: format!("{:.0}%", bp / 100.0), points: hs.iter().map(|(s, h)| (*s as f64, percentile(h, bp))).collect(), color: Some(shade(k)) })
+        .collect();
+    LinePanel { title: tag.into(), y_label: String::new(), series, log_y: false, legend: false }
+}
+
+/// The value below which `bp`/10000 of the histogram's mass lies, interpolated within its bucket
+/// (TensorBoard's compressHistogram).
+pub fn percentile(h: &HistogramProto, bp: f64) -> f64 {
+    let target = bp / 10_000.0 * h.num;
+    let mut cum = 0.0;
+    for (i, &count) in h.bucket.iter().enumerate() {
+        if cum + count >= target && count > 0.0 {
+            let lo = if i == 0 { h.min } else { h.bucket_limit[i - 1].max(h.min) };
+            let hi = h.bucket_limit[i].min(h.max);
+            let frac = ((target - cum) / count).clamp(0.0, 1.0);
+            return lo + (hi - lo) * frac;
+        }
+        cum += count;
+    }
+    h.max
+}
