@@ -23,6 +23,13 @@ impl Activation {
     }
 }
 
+impl std::str::FromStr for Activation {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        <Self as ValueEnum>::from_str(s, true).map_err(|_| "expected tanh, sigmoid or relu".to_string())
+    }
+}
+
 impl std::fmt::Display for Activation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())

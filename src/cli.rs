@@ -1,5 +1,9 @@
 //! Shared command-line pieces: comma-separated lists and the top-level error report.
+use crate::activation::Activation;
+use crate::gd::FitConfig;
 use anyhow::{bail, Result};
+use serde::Serialize;
+use std::path::PathBuf;
 use std::str::FromStr;
 
 /// Parses "1,2,3" into values, each checked by `valid`.
@@ -39,3 +43,59 @@ pub fn ensure_positive(name: &str, v: f64) -> Result<()> {
 #[derive(Clone, Debug, serde::Serialize)]
 #[serde(transparent)]
 pub struct CommaList<T>(pub Vec<T>);
+
+/// The flags both Part 1 programs share.
+#[derive(clap::Args, Debug, Serialize)]
+pub struct GdArgs {
+    /// Hidden activation(s): tanh, sigmoid, relu; a comma list sweeps them
+    #[arg(long, default_value = "tanh", value_parser = |s: &str| parse_list::<Activation>(s, "activation", |_| true).map(CommaList))]
+    pub activation: CommaList<Activation>,
+    /// Gradient-descent passes over the whole training set
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(i64).range(1..=100_000_000))]
+    pub passes: i64,
+    /// Learning rate ε. As in the starter the gradient is summed over examples, so data sets larger
+    /// than 200 rows want a smaller ε (the Makefile uses 0.001 for the real ones)
+    #[arg(long, default_value_t = 0.01)]
+    pub epsilon: f64,
+    /// L2 regularisation strength λ (every weight matrix)
+    #[arg(long, default_value_t = 0.01)]
+    pub reg_lambda: f64,
+    /// Print and log the loss (and weight histograms) every N passes
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(i64).range(1..))]
+    pub print_every: i64,
+    /// Seed for the data, the split and the initial weights
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Number of Make-Moons (or circles) points
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(i64).range(2..=1_000_000))]
+    pub samples: i64,
+    /// Standard deviation of the Gaussian noise added to Make-Moons (or circles)
+    #[arg(long, default_value_t = 0.2)]
+    pub noise: f64,
+    /// Directory for TensorBoard runs and figures
+    #[arg(long, default_value = "runs")]
+    pub runs: PathBuf,
+    /// Skip the PNG figures
+    #[arg(long)]
+    pub no_plot: bool,
+    /// Do not print the loss lines or the progress bar
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl GdArgs {
+    pub fn validate(&self) -> Result<()> {
+        ensure_positive("--epsilon", self.epsilon)?;
+        if !(self.reg_lambda >= 0.0 && self.reg_lambda.is_finite()) {
+            bail!("--reg-lambda must be ≥ 0, got {}", self.reg_lambda);
+        }
+        if !(self.noise >= 0.0 && self.noise.is_finite()) {
+            bail!("--noise must be ≥ 0, got {}", self.noise);
+        }
+        Ok(())
+    }
+
+    pub fn fit_config(&self) -> FitConfig {
+        FitConfig { epsilon: self.epsilon, num_passes: self.passes, print_every: self.print_every, print_loss: !self.quiet, progress: !self.quiet }
+    }
+}

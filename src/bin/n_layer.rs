@@ -2,11 +2,9 @@
 //! circles, scikit-learn's real data sets or a CSV of your own.
 use anyhow::{bail, Result};
 use clap::Parser;
-use nnlab::activation::Activation;
-use nnlab::cli::{ensure_positive, main_with, parse_list, positive_sizes, CommaList};
+use nnlab::cli::{main_with, positive_sizes, CommaList, GdArgs};
 use nnlab::data::{read_csv, standardize, train_test_split, DatasetName};
 use nnlab::experiment::{Experiment, Job};
-use nnlab::gd::FitConfig;
 use nnlab::layer::DeepNeuralNetwork;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -34,56 +32,15 @@ struct Args {
     /// Units per hidden layer (a comma list sweeps)
     #[arg(long, default_value = "10", value_parser = positive_sizes)]
     width: CommaList<i64>,
-    /// Hidden activation(s): tanh, sigmoid, relu (a comma list sweeps)
-    #[arg(long, default_value = "tanh", value_parser = |s: &str| parse_list::<Act>(s, "activation", |_| true).map(CommaList))]
-    activation: CommaList<Act>,
-    /// Gradient-descent passes over the training set
-    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(i64).range(1..=100_000_000))]
-    passes: i64,
-    /// Learning rate ε; the gradient is summed over examples as in the starter, so larger data sets
-    /// want a smaller ε (the Makefile uses 0.001 for the real data sets)
-    #[arg(long, default_value_t = 0.01)]
-    epsilon: f64,
-    /// L2 regularisation strength λ (every weight matrix)
-    #[arg(long, default_value_t = 0.01)]
-    reg_lambda: f64,
-    /// Print and log the loss every N passes
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(i64).range(1..))]
-    print_every: i64,
     /// Fraction of the rows held out for testing (real data sets and --data)
     #[arg(long, default_value_t = 0.2)]
     test_fraction: f64,
-    /// Seed for data, split and initial weights
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
-    /// Points for moons / circles
-    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(i64).range(2..=1_000_000))]
-    samples: i64,
-    /// Gaussian noise for moons / circles
-    #[arg(long, default_value_t = 0.2)]
-    noise: f64,
     /// Where scripts/setup put scikit-learn's CSVs
     #[arg(long, default_value = "data/sklearn")]
     data_dir: PathBuf,
-    /// Directory for TensorBoard runs and figures
-    #[arg(long, default_value = "runs")]
-    runs: PathBuf,
-    /// Skip the PNG figures
-    #[arg(long)]
-    no_plot: bool,
-    /// Do not print the loss lines or the progress bar
-    #[arg(long)]
-    quiet: bool,
-}
-
-#[derive(Clone, Copy, Debug, Serialize)]
-#[serde(transparent)]
-struct Act(Activation);
-impl std::str::FromStr for Act {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        <Activation as clap::ValueEnum>::from_str(s, true).map(Act).map_err(|_| "expected tanh, sigmoid or relu".to_string())
-    }
+    #[command(flatten)]
+    #[serde(flatten)]
+    gd: GdArgs,
 }
 
 fn main() {
@@ -91,23 +48,21 @@ fn main() {
 }
 
 fn run(args: Args) -> Result<()> {
-    ensure_positive("--epsilon", args.epsilon)?;
-    if !(args.reg_lambda >= 0.0 && args.reg_lambda.is_finite()) {
-        bail!("--reg-lambda must be ≥ 0, got {}", args.reg_lambda);
-    }
+    let gd = &args.gd;
+    gd.validate()?;
     if !(args.test_fraction > 0.0 && args.test_fraction < 1.0) {
         bail!("--test-fraction must be between 0 and 1, got {}", args.test_fraction);
     }
     tch::set_num_threads(1);
     let (data_name, full) = match &args.data {
         Some(path) => (path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or("csv".into()), read_csv(path)?.into_data()),
-        None => (clap::ValueEnum::to_possible_value(&args.dataset).expect("no skipped variants").get_name().to_string(), args.dataset.load(&args.data_dir, args.samples, args.noise, args.seed)?),
+        None => (clap::ValueEnum::to_possible_value(&args.dataset).expect("no skipped variants").get_name().to_string(), args.dataset.load(&args.data_dir, gd.samples, gd.noise, gd.seed)?),
     };
     let two_d = args.data.is_none() && args.dataset.is_2d();
     let (train, test) = if two_d {
         (full, None)
     } else {
-        let (mut train, mut test) = train_test_split(&full, args.test_fraction, args.seed);
+        let (mut train, mut test) = train_test_split(&full, args.test_fraction, gd.seed);
         standardize(&mut train, &mut [&mut test]);
         (train, Some(test))
     };
@@ -126,17 +81,16 @@ fn run(args: Args) -> Result<()> {
         if sizes[0] != n_in || *sizes.last().unwrap() != n_out {
             bail!("--layers {:?}: this data needs input size {n_in} and output size {n_out}", sizes);
         }
-        for &Act(act) in &args.activation.0 {
+        for &act in &gd.activation.0 {
             let shape = sizes.iter().map(i64::to_string).collect::<Vec<_>>().join("-");
-            let config = serde_json::json!({ "dataset": data_name, "layers": sizes, "activation": act, "passes": args.passes,
-                "epsilon": args.epsilon, "reg_lambda": args.reg_lambda, "seed": args.seed });
-            let model = DeepNeuralNetwork::new(sizes, act, args.reg_lambda, args.seed);
+            let config = serde_json::json!({ "dataset": data_name, "layers": sizes, "activation": act, "passes": gd.passes,
+                "epsilon": gd.epsilon, "reg_lambda": gd.reg_lambda, "seed": gd.seed });
+            let model = DeepNeuralNetwork::new(sizes, act, gd.reg_lambda, gd.seed);
             jobs.push(Job { name: format!("{data_name}-{act}-{shape}"), title: format!("{act} {shape}"), config, model: Box::new(model) });
         }
     }
-    let fit = FitConfig { epsilon: args.epsilon, num_passes: args.passes, print_every: args.print_every, print_loss: !args.quiet, progress: !args.quiet };
-    let cols = args.activation.0.len().max(if nets.len() > 1 { nets.len().min(4) } else { 1 });
-    let exp = Experiment { program: "n_layer", runs_root: &args.runs, train: &train, test: test.as_ref(), fit, plot: !args.no_plot, cols };
+    let cols = gd.activation.0.len().max(if nets.len() > 1 { nets.len().min(4) } else { 1 });
+    let exp = Experiment { program: "n_layer", runs_root: &gd.runs, train: &train, test: test.as_ref(), fit: gd.fit_config(), plot: !gd.no_plot, cols };
     let (results, dir) = exp.run(&format!("sweep-{data_name}"), jobs, &args)?;
     if results.len() > 1 {
         println!("{:<36} {:>9} {:>10} {:>10} {:>8}", "network", "loss", "train acc", "test acc", "seconds");
