@@ -12,7 +12,15 @@ pub fn parse_list<T: FromStr<Err: std::fmt::Display>>(s: &str, what: &str, valid
         .split(',')
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(|t| t.parse::<T>().map_err(|e| format!("'{t}' is not a valid {what} ({e})")).and_then(|v| if valid(&v) { Ok(v) } else { Err(format!("{what} '{t}' is out of range")) }))
+        .map(|t| {
+            t.parse::<T>().map_err(|e| format!("'{t}' is not a valid {what} ({e})")).and_then(|v| {
+                if valid(&v) {
+                    Ok(v)
+                } else {
+                    Err(format!("{what} '{t}' is out of range"))
+                }
+            })
+        })
         .collect();
     match items {
         Ok(v) if v.is_empty() => Err(format!("expected a comma-separated list of {what}s")),
@@ -96,6 +104,12 @@ impl GdArgs {
     }
 
     pub fn fit_config(&self) -> FitConfig {
-        FitConfig { epsilon: self.epsilon, num_passes: self.passes, print_every: self.print_every, print_loss: !self.quiet, progress: !self.quiet }
+        FitConfig {
+            epsilon: self.epsilon,
+            num_passes: self.passes,
+            print_every: self.print_every,
+            print_loss: !self.quiet,
+            progress: !self.quiet,
+        }
     }
 }

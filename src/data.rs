@@ -1,4 +1,5 @@
 //! Part 1 data: Make-Moons, circles, and tabular CSVs (scikit-learn's bundled datasets or the user's).
+use crate::rng::Rng;
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
@@ -42,7 +43,6 @@ impl LabeledData {
 
 /// sklearn.datasets.make_moons: two interleaving half circles, shuffled, with Gaussian noise.
 pub fn make_moons(n_samples: i64, noise: f64, seed: u64) -> LabeledData {
-    let _g = SeedGuard::new(seed);
     let n_out = n_samples / 2;
     let n_in = n_samples - n_out;
     let t_out = Tensor::linspace(0.0, std::f64::consts::PI, n_out, (Kind::Double, Device::Cpu));
@@ -51,12 +51,11 @@ pub fn make_moons(n_samples: i64, noise: f64, seed: u64) -> LabeledData {
     let inner = Tensor::stack(&[1.0 - t_in.cos(), 1.0 - t_in.sin() - 0.5], 1);
     let x = Tensor::cat(&[outer, inner], 0);
     let y = Tensor::cat(&[Tensor::zeros([n_out], (Kind::Int64, Device::Cpu)), Tensor::ones([n_in], (Kind::Int64, Device::Cpu))], 0);
-    shuffled_with_noise(x, y, noise)
+    shuffled_with_noise(x, y, noise, seed)
 }
 
 /// sklearn.datasets.make_circles: a small circle inside a large one.
 pub fn make_circles(n_samples: i64, noise: f64, factor: f64, seed: u64) -> LabeledData {
-    let _g = SeedGuard::new(seed);
     let n_out = n_samples / 2;
     let n_in = n_samples - n_out;
     let ring = |n: i64, r: f64| {
@@ -65,31 +64,14 @@ pub fn make_circles(n_samples: i64, noise: f64, factor: f64, seed: u64) -> Label
     };
     let x = Tensor::cat(&[ring(n_out, 1.0), ring(n_in, factor)], 0);
     let y = Tensor::cat(&[Tensor::zeros([n_out], (Kind::Int64, Device::Cpu)), Tensor::ones([n_in], (Kind::Int64, Device::Cpu))], 0);
-    shuffled_with_noise(x, y, noise)
+    shuffled_with_noise(x, y, noise, seed)
 }
 
-fn shuffled_with_noise(x: Tensor, y: Tensor, noise: f64) -> LabeledData {
-    let perm = Tensor::randperm(x.size()[0], (Kind::Int64, Device::Cpu));
-    let x = x.index_select(0, &perm) + x.randn_like() * noise;
+fn shuffled_with_noise(x: Tensor, y: Tensor, noise: f64, seed: u64) -> LabeledData {
+    let mut rng = Rng::new(seed);
+    let perm = Tensor::from_slice(&rng.permutation(x.size()[0] as usize));
+    let x = x.index_select(0, &perm) + rng.randn(&x.size()) * noise;
     LabeledData::new(x, y.index_select(0, &perm), 2)
-}
-
-/// Seeds libtorch's generator for one block and restores a fresh seed after, so that data generation
-/// is reproducible without coupling it to the weight initialisation that follows.
-struct SeedGuard;
-impl SeedGuard {
-    fn new(seed: u64) -> Self {
-        tch::manual_seed(seed as i64);
-        SeedGuard
-    }
-}
-impl Drop for SeedGuard {
-    fn drop(&mut self) {
-        tch::manual_seed(rand_seed());
-    }
-}
-fn rand_seed() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as i64).unwrap_or(0)
 }
 
 /// A numeric CSV, label in the last column. A first line with any non-numeric field is a header
@@ -105,11 +87,8 @@ pub struct Table {
 
 pub fn read_csv(path: &Path) -> Result<Table> {
     let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let reader: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
-        Box::new(flate2::read::GzDecoder::new(file))
-    } else {
-        Box::new(file)
-    };
+    let reader: Box<dyn Read> =
+        if path.extension().is_some_and(|e| e == "gz") { Box::new(flate2::read::GzDecoder::new(file)) } else { Box::new(file) };
     parse_csv(BufReader::new(reader), &path.display().to_string())
 }
 
@@ -214,10 +193,7 @@ impl DatasetName {
 
 /// A seeded shuffle split into (train, test), test getting `test_fraction` of the rows.
 pub fn train_test_split(d: &LabeledData, test_fraction: f64, seed: u64) -> (LabeledData, LabeledData) {
-    let perm = {
-        let _g = SeedGuard::new(seed);
-        Tensor::randperm(d.len(), (Kind::Int64, Device::Cpu))
-    };
+    let perm = Tensor::from_slice(&Rng::new(seed).permutation(d.len() as usize));
     let n_test = ((d.len() as f64) * test_fraction).round().max(1.0) as i64;
     (d.select(&perm.narrow(0, n_test, d.len() - n_test)), d.select(&perm.narrow(0, 0, n_test)))
 }

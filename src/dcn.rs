@@ -98,7 +98,14 @@ impl Dcn {
             orthogonal(&mut l.ws);
             l
         };
-        Dcn { conv1: conv("conv1", 1, 32 * k), conv2: conv("conv2", 32, 64 * k), fc1: linear("fc1", 7 * 7 * 64, 1024 * k), fc2: linear("fc2", 1024, 10), act, pieces: k }
+        Dcn {
+            conv1: conv("conv1", 1, 32 * k),
+            conv2: conv("conv2", 32, 64 * k),
+            fc1: linear("fc1", 7 * 7 * 64, 1024 * k),
+            fc2: linear("fc2", 1024, 10),
+            act,
+            pieces: k,
+        }
     }
 
     fn act(&self, z: &Tensor) -> Tensor {

@@ -34,7 +34,11 @@ fn load_cuda() -> Result<()> {
         // SAFETY: dlerror returns a thread-local C string or null.
         let err = unsafe {
             let e = libc::dlerror();
-            if e.is_null() { "unknown error".to_string() } else { std::ffi::CStr::from_ptr(e).to_string_lossy().into_owned() }
+            if e.is_null() {
+                "unknown error".to_string()
+            } else {
+                std::ffi::CStr::from_ptr(e).to_string_lossy().into_owned()
+            }
         };
         bail!("--device cuda: CUDA is not available on this machine ({err}); use --device cpu");
     }

@@ -92,7 +92,9 @@ pub fn histograms<'a>(events: &'a [Event], tag: &'a str) -> Vec<(i64, &'a Histog
 
 fn values<'a>(events: &'a [Event], tag: &'a str) -> impl Iterator<Item = (i64, &'a value::Kind)> + 'a {
     events.iter().flat_map(move |e| match &e.what {
-        Some(event::What::Summary(s)) => s.value.iter().filter(|v| v.tag == tag).filter_map(|v| v.kind.as_ref().map(|k| (e.step, k))).collect(),
+        Some(event::What::Summary(s)) => {
+            s.value.iter().filter(|v| v.tag == tag).filter_map(|v| v.kind.as_ref().map(|k| (e.step, k))).collect()
+        }
         _ => Vec::new(),
     })
 }

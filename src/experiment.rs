@@ -115,7 +115,15 @@ impl Experiment<'_> {
             Outcome::Complete => "complete",
             Outcome::Interrupted { .. } => "interrupted",
         };
-        let result = JobResult { name: name.into(), status: status.into(), final_loss, train_accuracy, test_accuracy, seconds, run_dir: run.dir.clone() };
+        let result = JobResult {
+            name: name.into(),
+            status: status.into(),
+            final_loss,
+            train_accuracy,
+            test_accuracy,
+            seconds,
+            run_dir: run.dir.clone(),
+        };
         write_file(&run.dir.join("result.json"), serde_json::to_string_pretty(&result)?.as_bytes())?;
         eprintln!(
             "{name}: loss {final_loss:.4}, train accuracy {:.2}%{}, {seconds:.2} s",

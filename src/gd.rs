@@ -95,10 +95,8 @@ pub fn progress_bar(len: u64, visible: bool, unit: &str) -> ProgressBar {
     }
     let pb = ProgressBar::new(len);
     pb.set_style(
-        ProgressStyle::with_template(&format!(
-            "{{bar:30}} {{pos}}/{{len}} {unit} {{per_sec}} eta {{eta}} {{msg}}"
-        ))
-        .expect("static template"),
+        ProgressStyle::with_template(&format!("{{bar:30}} {{pos}}/{{len}} {unit} {{per_sec}} eta {{eta}} {{msg}}"))
+            .expect("static template"),
     );
     pb
 }

@@ -68,11 +68,11 @@ impl HistStats {
     pub fn to_proto(&self) -> HistogramProto {
         let limits = bucket_limits();
         let (mut bucket_limit, mut bucket) = (Vec::new(), Vec::new());
-        for i in 0..self.counts.len() {
+        for (i, (&limit, &count)) in limits.iter().zip(&self.counts).enumerate() {
             let next_nonzero = self.counts.get(i + 1).is_some_and(|&c| c != 0.0);
-            if self.counts[i] != 0.0 || next_nonzero {
-                bucket_limit.push(limits[i]);
-                bucket.push(self.counts[i]);
+            if count != 0.0 || next_nonzero {
+                bucket_limit.push(limit);
+                bucket.push(count);
             }
         }
         HistogramProto { min: self.min, max: self.max, num: self.num, sum: self.sum, sum_squares: self.sum_squares, bucket_limit, bucket }

@@ -6,9 +6,7 @@ use tch::{Kind, Tensor};
 /// Encodes 8-bit grayscale pixels, row-major.
 pub fn png_gray(pixels: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut out)
-        .write_image(pixels, width, height, image::ColorType::L8)
-        .context("encoding PNG")?;
+    image::codecs::png::PngEncoder::new(&mut out).write_image(pixels, width, height, image::ColorType::L8).context("encoding PNG")?;
     Ok(out)
 }
 
@@ -19,7 +17,8 @@ pub fn tile(images: &Tensor, cols: i64, scale: i64) -> Result<(Vec<u8>, u32, u32
     let (n, h, w) = (t.size()[0], t.size()[2], t.size()[3]);
     let flat = t.view([n, -1]);
     let (lo, hi) = (flat.amin(1, true), flat.amax(1, true));
-    let norm = ((&flat - &lo) / (hi - &lo).clamp_min(1e-12) * 255.0).view([n, h, w])
+    let norm = ((&flat - &lo) / (hi - &lo).clamp_min(1e-12) * 255.0)
+        .view([n, h, w])
         .repeat_interleave_self_int(scale, 1, None)
         .repeat_interleave_self_int(scale, 2, None);
     let (h, w) = (h * scale, w * scale);

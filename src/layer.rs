@@ -52,8 +52,7 @@ pub struct DeepNeuralNetwork {
 impl DeepNeuralNetwork {
     /// `sizes` = [input, hidden…, output]; at least one hidden layer.
     pub fn new(sizes: &[i64], act: Activation, reg_lambda: f64, seed: u64) -> Self {
-        tch::manual_seed(seed as i64);
-        let (flat, params) = FlatParams::new(sizes);
+        let (flat, params) = FlatParams::new(sizes, seed);
         let n = params.len();
         let layers = params
             .into_iter()

@@ -4,24 +4,25 @@
 //! [`data`]. Part 2: [`idx`], [`mnist`], [`dcn`] (the model), [`optim`], [`train`]. Shared: [`summary`]
 //! (TensorBoard event writer), [`histogram`], [`events`] (reader), [`run`], [`plot`], [`device`].
 pub mod activation;
+pub mod cli;
 pub mod data;
+pub mod dcn;
 pub mod device;
 pub mod events;
+pub mod experiment;
 pub mod gd;
 pub mod histogram;
+pub mod idx;
+pub mod images;
 pub mod layer;
+pub mod mnist;
+pub mod optim;
 pub mod params;
 pub mod plot;
 pub mod proto;
+pub mod report;
 pub mod run;
 pub mod summary;
 pub mod three_layer;
-pub mod experiment;
-pub mod cli;
-pub mod images;
-pub mod idx;
-pub mod mnist;
-pub mod dcn;
-pub mod optim;
 pub mod train;
-pub mod report;
+pub mod rng;

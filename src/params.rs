@@ -1,6 +1,7 @@
 //! Parameters of the from-scratch nets kept in one flat buffer, weights first, so that the L2 term
 //! and the gradient-descent update are one kernel each however many layers there are (libtorch's
 //! per-call overhead, not arithmetic, is what a 200-point problem costs).
+use crate::rng::Rng;
 use tch::{Kind, Tensor};
 
 pub struct FlatParams {
@@ -20,7 +21,8 @@ pub struct LayerParams {
 
 impl FlatParams {
     /// `sizes` = [n_in, h1, …, n_out]. W_l ~ N(0, 1)/√fan_in and b_l = 0, as the starter code.
-    pub fn new(sizes: &[i64]) -> (Self, Vec<LayerParams>) {
+    pub fn new(sizes: &[i64], seed: u64) -> (Self, Vec<LayerParams>) {
+        let mut rng = Rng::new(seed);
         let shapes: Vec<(i64, i64)> = sizes.windows(2).map(|s| (s[0], s[1])).collect();
         let n_w: i64 = shapes.iter().map(|(i, o)| i * o).sum();
         let n_b: i64 = shapes.iter().map(|(_, o)| o).sum();
@@ -34,7 +36,7 @@ impl FlatParams {
             // which libtorch's small matrix products X·W and Xᵀ·δ run about 3× faster (make bench).
             let weight = |t: &Tensor| if o < i { view(t, w_off, i * o, &[o, i]).tr() } else { view(t, w_off, i * o, &[i, o]) };
             let mut w = weight(&params);
-            let _ = w.copy_(&(Tensor::randn([i, o], (Kind::Double, tch::Device::Cpu)) / (i as f64).sqrt()));
+            w.copy_(&(rng.randn(&[i, o]) / (i as f64).sqrt()));
             layers.push(LayerParams { w, b: view(&params, b_off, o, &[o]), dw: weight(&grads), db: view(&grads, b_off, o, &[o]) });
             w_off += i * o;
             b_off += o;

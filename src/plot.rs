@@ -76,7 +76,10 @@ pub fn draw_panels(path: &Path, panels: &[Panel], cols: usize, size: u32) -> Res
     root.present().map_err(|e| anyhow!("cannot write {}: {e}", path.display()))
 }
 
-fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, p: &Panel) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    p: &Panel,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let (xr, yr) = match &p.grid {
         Some(g) => (g.x_range, g.y_range),
         None => bounds(p.data),
@@ -146,7 +149,11 @@ pub fn line_panels(path: &Path, x_label: &str, panels: &[LinePanel], cols: usize
     root.present().map_err(|e| anyhow!("cannot write {}: {e}", path.display()))
 }
 
-fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, x_label: &str, p: &LinePanel) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+fn draw_lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    x_label: &str,
+    p: &LinePanel,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let ok = |y: f64| y.is_finite() && (!p.log_y || y > 0.0);
     let (mut x0, mut x1, mut y0, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
     for &(x, y) in p.series.iter().flat_map(|s| s.points.iter()).filter(|q| ok(q.1)) {
@@ -175,7 +182,12 @@ fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>
                     .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2)));
             }
             if p.legend {
-                chart.configure_series_labels().background_style(WHITE.mix(0.8)).border_style(BLACK).label_font(("sans-serif", 12)).draw()?;
+                chart
+                    .configure_series_labels()
+                    .background_style(WHITE.mix(0.8))
+                    .border_style(BLACK)
+                    .label_font(("sans-serif", 12))
+                    .draw()?;
             }
         }};
     }

@@ -131,11 +131,25 @@ impl Plan {
         Plan {
             activations: Job::new("activations", "three_layer", &["--activation", "tanh,sigmoid,relu", "--passes", passes]),
             hidden: Job::new("hidden", "three_layer", &["--hidden", "1,2,3,4,5,20,50", "--passes", passes]),
-            deep: Job::new("deep", "n_layer", &["--dataset", "moons", "--depth", deep_depths, "--width", "10", "--activation", "tanh,relu", "--passes", passes]),
-            circles: Job::new("circles", "n_layer", &["--dataset", "circles", "--depth", "1,3", "--width", circle_widths, "--passes", passes]),
+            deep: Job::new(
+                "deep",
+                "n_layer",
+                &["--dataset", "moons", "--depth", deep_depths, "--width", "10", "--activation", "tanh,relu", "--passes", passes],
+            ),
+            circles: Job::new(
+                "circles",
+                "n_layer",
+                &["--dataset", "circles", "--depth", "1,3", "--width", circle_widths, "--passes", passes],
+            ),
             real: real
                 .iter()
-                .map(|d| Job::new(d, "n_layer", &["--dataset", d, "--depth", "1,3", "--width", "20", "--epsilon", "0.001", "--passes", real_passes, "--no-plot"]))
+                .map(|d| {
+                    Job::new(
+                        d,
+                        "n_layer",
+                        &["--dataset", d, "--depth", "1,3", "--width", "20", "--epsilon", "0.001", "--passes", real_passes, "--no-plot"],
+                    )
+                })
                 .collect(),
             dcn: dcn("dcn", main, &[]),
             families: vec![family("activation", acts), family("init", inits), family("optimizer", opts)],
@@ -183,7 +197,9 @@ impl Reporter {
             let err = String::from_utf8_lossy(&out.stderr);
             bail!("{} {} failed: {}", job.program, job.args.join(" "), err.lines().last().unwrap_or(""));
         }
-        complete_run(&cache.join(job.program)).map(|d| (d, false)).with_context(|| format!("{} left no complete run in {}", job.program, cache.display()))
+        complete_run(&cache.join(job.program))
+            .map(|d| (d, false))
+            .with_context(|| format!("{} left no complete run in {}", job.program, cache.display()))
     }
 
     /// Runs (or reuses) every job, then writes the figures and REPORT.md. Returns the report's path.
@@ -213,16 +229,36 @@ impl Reporter {
         copy(&act.join("data.png"), &self.fig("a-moons.png"))?;
         writeln!(md, "### (a) The data\n\n![Make-Moons](figures/a-moons.png)\n\n*200 points, two interleaving half circles, Gaussian noise 0.2, seed 0.*\n")?;
         copy(&act.join("boundaries.png"), &self.fig("e1-activations.png"))?;
-        writeln!(md, "### (e1) Tanh, Sigmoid, ReLU\n\n![activations](figures/e1-activations.png)\n\n*3 hidden units, ε 0.01, λ 0.01, {}.* {}\n", passes_of(&plan.activations), sweep_caption(&act)?)?;
+        writeln!(
+            md,
+            "### (e1) Tanh, Sigmoid, ReLU\n\n![activations](figures/e1-activations.png)\n\n*3 hidden units, ε 0.01, λ 0.01, {}.* {}\n",
+            passes_of(&plan.activations),
+            sweep_caption(&act)?
+        )?;
         let hid = dir(&plan.hidden);
         copy(&hid.join("boundaries.png"), &self.fig("e2-hidden.png"))?;
-        writeln!(md, "### (e2) Hidden-layer size, Tanh\n\n![hidden sizes](figures/e2-hidden.png)\n\n*{}.* {}\n", passes_of(&plan.hidden), sweep_caption(&hid)?)?;
+        writeln!(
+            md,
+            "### (e2) Hidden-layer size, Tanh\n\n![hidden sizes](figures/e2-hidden.png)\n\n*{}.* {}\n",
+            passes_of(&plan.hidden),
+            sweep_caption(&hid)?
+        )?;
         let deep = dir(&plan.deep);
         copy(&deep.join("boundaries.png"), &self.fig("f-deep.png"))?;
-        writeln!(md, "### (f) Deeper networks\n\n![deep vs shallow](figures/f-deep.png)\n\n*n_layer on moons, width 10, {}.* {}\n", passes_of(&plan.deep), sweep_caption(&deep)?)?;
+        writeln!(
+            md,
+            "### (f) Deeper networks\n\n![deep vs shallow](figures/f-deep.png)\n\n*n_layer on moons, width 10, {}.* {}\n",
+            passes_of(&plan.deep),
+            sweep_caption(&deep)?
+        )?;
         let circ = dir(&plan.circles);
         copy(&circ.join("boundaries.png"), &self.fig("f-circles.png"))?;
-        writeln!(md, "![circles](figures/f-circles.png)\n\n*n_layer on circles, {}.* {}\n", passes_of(&plan.circles), sweep_caption(&circ)?)?;
+        writeln!(
+            md,
+            "![circles](figures/f-circles.png)\n\n*n_layer on circles, {}.* {}\n",
+            passes_of(&plan.circles),
+            sweep_caption(&circ)?
+        )?;
         md += "### (f) Real data sets (standardised features, 20% held out, ε 0.001)\n\n| data set | network | loss | train accuracy | held-out accuracy | seconds |\n|---|---|---|---|---|---|\n";
         for job in &plan.real {
             for r in results(&dir(job))? {
@@ -249,7 +285,10 @@ impl Reporter {
             "training loss",
             "iteration",
             "cross-entropy",
-            vec![Series::new("per iteration", loss.iter().map(|&(s, v)| (s as f64, v)).collect()), Series::new("mean of 50", moving_average(&loss, 50))],
+            vec![
+                Series::new("per iteration", loss.iter().map(|&(s, v)| (s as f64, v)).collect()),
+                Series::new("mean of 50", moving_average(&loss, 50)),
+            ],
             true,
         )?;
         writeln!(md, "### (a) Training loss\n\n![loss](figures/p2a-loss.png)\n\n*{summary}*\n")?;
@@ -263,7 +302,9 @@ impl Reporter {
                     y_label: String::new(),
                     series: ["min", "max", "mean", "std"]
                         .iter()
-                        .map(|s| Series::new(*s, scalars(&events, &format!("{kind}/{l}/{s}")).iter().map(|&(x, y)| (x as f64, y)).collect()))
+                        .map(|s| {
+                            Series::new(*s, scalars(&events, &format!("{kind}/{l}/{s}")).iter().map(|&(x, y)| (x as f64, y)).collect())
+                        })
                         .collect(),
                     log_y: false,
                     legend: true,
@@ -281,11 +322,13 @@ impl Reporter {
         md += "### (c) Activations, initialisations, optimizers\n\n";
         for fam in &plan.families {
             let mut series = Vec::new();
-            let mut table = String::from("| variant | final validation error | final test error | seconds | it/s |\n|---|---|---|---|---|\n");
+            let mut table =
+                String::from("| variant | final validation error | final test error | seconds | it/s |\n|---|---|---|---|---|\n");
             for (name, job) in &fam.variants {
                 let d = dir(job);
                 let ev = read_dir_events(&d)?;
-                series.push(Series::new(name.clone(), scalars(&ev, "validation/error").iter().map(|&(s, v)| (s as f64 + 1.0, v)).collect()));
+                series
+                    .push(Series::new(name.clone(), scalars(&ev, "validation/error").iter().map(|&(s, v)| (s as f64 + 1.0, v)).collect()));
                 let r: Value = read_json(&d.join("result.json"))?;
                 writeln!(
                     table,
@@ -315,7 +358,8 @@ impl Reporter {
 
 /// The one run directory under `program_dir`, if its status is "complete".
 fn complete_run(program_dir: &Path) -> Option<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(program_dir).ok()?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<PathBuf> =
+        std::fs::read_dir(program_dir).ok()?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
     if dirs.len() != 1 {
         return None;
     }
@@ -404,7 +448,11 @@ fn distribution_panel(events: &[crate::proto::Event], tag: &str) -> LinePanel {
     let series = BPS
         .iter()
         .enumerate()
-        .map(|(k, &bp)| Series { name: format!("{:.0}%", bp / 100.0), points: hs.iter().map(|(s, h)| (*s as f64, percentile(h, bp))).collect(), color: Some(shade(k)) })
+        .map(|(k, &bp)| Series {
+            name: format!("{:.0}%", bp / 100.0),
+            points: hs.iter().map(|(s, h)| (*s as f64, percentile(h, bp))).collect(),
+            color: Some(shade(k)),
+        })
         .collect();
     LinePanel { title: tag.into(), y_label: String::new(), series, log_y: false, legend: false }
 }

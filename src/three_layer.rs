@@ -24,10 +24,9 @@ pub struct NeuralNetwork {
 }
 
 impl NeuralNetwork {
-    /// Weights W ~ N(0,1)/√fan_in from libtorch's generator seeded with `seed`, biases 0.
+    /// Weights W ~ N(0,1)/√fan_in drawn with `seed`, biases 0.
     pub fn new(nn_input_dim: i64, nn_hidden_dim: i64, nn_output_dim: i64, act: Activation, reg_lambda: f64, seed: u64) -> Self {
-        tch::manual_seed(seed as i64);
-        let (flat, mut layers) = FlatParams::new(&[nn_input_dim, nn_hidden_dim, nn_output_dim]);
+        let (flat, mut layers) = FlatParams::new(&[nn_input_dim, nn_hidden_dim, nn_output_dim], seed);
         let l2 = layers.pop().unwrap();
         let l1 = layers.pop().unwrap();
         NeuralNetwork { act, reg_lambda, flat, l1, l2, lambda: Tensor::from(reg_lambda), a1: Tensor::new(), probs: Tensor::new() }

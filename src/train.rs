@@ -7,12 +7,12 @@
 //! transfers and the others none.
 use crate::dcn::{Dcn, DcnActivation, InitKind, LAYERS};
 use crate::device::DeviceArg;
+use crate::events::truncate_dir_events;
 use crate::gd::{progress_bar, say};
 use crate::histogram::device_stats;
 use crate::images::{png_gray, tile};
 use crate::mnist::{DatasetKind, MnistData, Split};
 use crate::optim::{OptimConfig, Optimizer};
-use crate::events::truncate_dir_events;
 use crate::run::{install_interrupt_handler, interrupted, write_file, Diverged, Outcome, Run};
 use crate::summary::{histogram, scalar};
 use anyhow::{bail, Context, Result};
@@ -129,7 +129,8 @@ pub fn train(cfg: &TrainConfig, device: Device, data: &MnistData) -> Result<Trai
 /// The configuration of the run in `dir`, for [`resume`].
 pub fn load_run_config(dir: &Path) -> Result<TrainConfig> {
     let path = dir.join("config.json");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {} (is {} a run directory?)", path.display(), dir.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {} (is {} a run directory?)", path.display(), dir.display()))?;
     serde_json::from_str(&text).with_context(|| format!("{} is not an nnlab mnist_dcn configuration", path.display()))
 }
 
@@ -139,7 +140,8 @@ pub fn load_run_config(dir: &Path) -> Result<TrainConfig> {
 /// but not bit-identical to an uninterrupted one.
 pub fn resume(dir: &Path, cfg: &TrainConfig, device: Device, data: &MnistData) -> Result<TrainReport> {
     let meta: Checkpoint = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("checkpoint.json")).with_context(|| format!("{} has no checkpoint to resume from", dir.display()))?,
+        &std::fs::read_to_string(dir.join("checkpoint.json"))
+            .with_context(|| format!("{} has no checkpoint to resume from", dir.display()))?,
     )
     .context("checkpoint.json is corrupt")?;
     if meta.step >= cfg.iterations {
@@ -271,7 +273,10 @@ impl<'a> Trainer<'a> {
                 let (px, w, h) = tile(self.net.conv1_filters(), 8, 6)?;
                 run.summary.add_image("filters/conv1", png_gray(&px, w, h)?, h, w, 1, step)?;
                 self.save_checkpoint(&run.dir, done)?;
-                say(&pb, format!("step {done}: validation error {:.2}%, test error {:.2}%", 100.0 * (1.0 - val_acc), 100.0 * (1.0 - test_acc)));
+                say(
+                    &pb,
+                    format!("step {done}: validation error {:.2}%, test error {:.2}%", 100.0 * (1.0 - val_acc), 100.0 * (1.0 - test_acc)),
+                );
             }
             pb.inc(1);
             if interrupted() && !last {

@@ -26,15 +26,18 @@ fn diff_act_fun_matches_autograd() {
 
 #[test]
 fn fused_forms_equal_the_plain_ones() {
-    let z = Tensor::randn([7, 5], (Kind::Double, tch::Device::Cpu)) * 3.0;
-    let grad = Tensor::randn([7, 5], (Kind::Double, tch::Device::Cpu));
-    for act in Activation::ALL {
-        let a = act_fun(&z, act);
-        let mut a_inplace = z.copy();
-        act_fun_(&mut a_inplace, act);
-        assert!(max_abs_diff(&a, &a_inplace) < 1e-14, "{act}: act_fun_ != act_fun");
-        let d = max_abs_diff(&act_backward(&grad, &a, act), &(&grad * diff_act_fun(&z, act)));
-        assert!(d < 1e-14, "{act}: act_backward differs by {d}");
+    // Both sides of act_fun_'s size switch (tanh via 2σ(2z) − 1 from 4,096 elements).
+    for shape in [[7i64, 5], [200, 50]] {
+        let z = Tensor::randn(shape, (Kind::Double, tch::Device::Cpu)) * 3.0;
+        let grad = Tensor::randn(shape, (Kind::Double, tch::Device::Cpu));
+        for act in Activation::ALL {
+            let a = act_fun(&z, act);
+            let mut a_inplace = z.copy();
+            act_fun_(&mut a_inplace, act);
+            assert!(max_abs_diff(&a, &a_inplace) < 1e-14, "{act}: act_fun_ != act_fun");
+            let d = max_abs_diff(&act_backward(&grad, &a, act), &(&grad * diff_act_fun(&z, act)));
+            assert!(d < 1e-14, "{act}: act_backward differs by {d}");
+        }
     }
 }
 
@@ -47,7 +50,7 @@ fn autograd_grads(params: &[&Tensor], act: Activation, d: &LabeledData, reg_lamb
     for l in 0..n_layers {
         let (w, b) = (&leaves[2 * l], &leaves[2 * l + 1]);
         let z = a.matmul(w) + b;
-        reg = reg + w.square().sum(None);
+        reg += w.square().sum(None);
         a = if l + 1 < n_layers { act_fun(&z, act) } else { z };
     }
     let j = -a.log_softmax(1, None).gather(1, &d.y.unsqueeze(1), false).sum(None) + reg * (reg_lambda / 2.0);
@@ -113,7 +116,11 @@ fn three_layer_backprop_matches_finite_differences() {
 
 #[test]
 fn four_layer_backprop_matches_autograd_and_finite_differences() {
-    let d = LabeledData::new(Tensor::randn([30, 3], (Kind::Double, tch::Device::Cpu)), Tensor::randint(3, [30], (Kind::Int64, tch::Device::Cpu)), 3);
+    let d = LabeledData::new(
+        Tensor::randn([30, 3], (Kind::Double, tch::Device::Cpu)),
+        Tensor::randint(3, [30], (Kind::Int64, tch::Device::Cpu)),
+        3,
+    );
     for act in Activation::ALL {
         let mut net = DeepNeuralNetwork::new(&[3, 6, 5, 4, 3], act, 0.02, 4);
         let _ = net.feedforward(&d.x);

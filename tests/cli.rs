@@ -81,7 +81,23 @@ fn every_binary_explains_its_flags() {
     for (bin, flags) in [
         (THREE, &["--activation", "--hidden", "--passes", "--epsilon", "--reg-lambda", "--seed", "--runs", "--no-plot"][..]),
         (NLAYER, &["--dataset", "--data", "--layers", "--depth", "--width", "--activation", "--test-fraction"][..]),
-        (DCN, &["--device", "--iterations", "--batch-size", "--lr", "--activation", "--init", "--optimizer", "--log-every", "--eval-every", "--data", "--runs", "--seed"][..]),
+        (
+            DCN,
+            &[
+                "--device",
+                "--iterations",
+                "--batch-size",
+                "--lr",
+                "--activation",
+                "--init",
+                "--optimizer",
+                "--log-every",
+                "--eval-every",
+                "--data",
+                "--runs",
+                "--seed",
+            ][..],
+        ),
     ] {
         let out = run(bin, &["--help"]);
         assert!(out.status.success());

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use std::io::Write;
 
 fn err_of(bytes: &[u8]) -> String {
-    format!("{:#}", parse_idx(bytes, "f").err().expect("an error"))
+    format!("{:#}", parse_idx(bytes, "f").expect_err("an error"))
 }
 
 #[test]

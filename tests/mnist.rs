@@ -3,7 +3,7 @@ mod common;
 use nnlab::dcn::{Dcn, DcnActivation, InitKind};
 use nnlab::device::{select, DeviceArg};
 use nnlab::mnist::{load, DatasetKind};
-use nnlab::optim::{OptimConfig, OptimizerKind, Optimizer};
+use nnlab::optim::{OptimConfig, Optimizer, OptimizerKind};
 use nnlab::train::{train, TrainConfig};
 use tch::nn::{self, ModuleT};
 use tch::{Device, Kind, Tensor};
@@ -11,8 +11,22 @@ use tch::{Device, Kind, Tensor};
 #[test]
 fn forward_shapes_for_every_activation_and_init() {
     let x = Tensor::rand([3, 1, 28, 28], (Kind::Float, Device::Cpu));
-    for act in [DcnActivation::Relu, DcnActivation::Tanh, DcnActivation::Sigmoid, DcnActivation::LeakyRelu, DcnActivation::Elu, DcnActivation::Maxout] {
-        for init in [InitKind::Default, InitKind::XavierUniform, InitKind::XavierNormal, InitKind::KaimingUniform, InitKind::KaimingNormal, InitKind::Orthogonal] {
+    for act in [
+        DcnActivation::Relu,
+        DcnActivation::Tanh,
+        DcnActivation::Sigmoid,
+        DcnActivation::LeakyRelu,
+        DcnActivation::Elu,
+        DcnActivation::Maxout,
+    ] {
+        for init in [
+            InitKind::Default,
+            InitKind::XavierUniform,
+            InitKind::XavierNormal,
+            InitKind::KaimingUniform,
+            InitKind::KaimingNormal,
+            InitKind::Orthogonal,
+        ] {
             let vs = nn::VarStore::new(Device::Cpu);
             let net = Dcn::new(&vs.root(), act, 3, init);
             let p = net.forward_probe(&x, true);
@@ -44,7 +58,15 @@ fn xavier_init_has_the_right_spread() {
 fn a_few_steps_reduce_the_loss_on_a_fixed_batch_for_every_optimizer() {
     let x = Tensor::rand([20, 1, 28, 28], (Kind::Float, Device::Cpu));
     let y = Tensor::randint(10, [20], (Kind::Int64, Device::Cpu));
-    for kind in [OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Nesterov, OptimizerKind::Adagrad, OptimizerKind::Rmsprop, OptimizerKind::Adam, OptimizerKind::Adamw] {
+    for kind in [
+        OptimizerKind::Sgd,
+        OptimizerKind::Momentum,
+        OptimizerKind::Nesterov,
+        OptimizerKind::Adagrad,
+        OptimizerKind::Rmsprop,
+        OptimizerKind::Adam,
+        OptimizerKind::Adamw,
+    ] {
         tch::manual_seed(0);
         let vs = nn::VarStore::new(Device::Cpu);
         let net = Dcn::new(&vs.root(), DcnActivation::Relu, 2, InitKind::Default);
@@ -68,7 +90,11 @@ fn a_few_steps_reduce_the_loss_on_a_fixed_batch_for_every_optimizer() {
 #[test]
 fn bad_optimizer_values_are_errors() {
     let vs = nn::VarStore::new(Device::Cpu);
-    for cfg in [OptimConfig { lr: 0.0, ..OptimConfig::default() }, OptimConfig { beta1: 1.0, ..OptimConfig::default() }, OptimConfig { weight_decay: -1.0, ..OptimConfig::default() }] {
+    for cfg in [
+        OptimConfig { lr: 0.0, ..OptimConfig::default() },
+        OptimConfig { beta1: 1.0, ..OptimConfig::default() },
+        OptimConfig { weight_decay: -1.0, ..OptimConfig::default() },
+    ] {
         assert!(Optimizer::new(&vs, &cfg).is_err());
     }
 }
@@ -91,7 +117,14 @@ fn short_real_run_logs_everything() {
         assert_eq!(split.labels.bincount::<Tensor>(None, 10).gt(0).sum(Kind::Int64).int64_value(&[]), 10, "all ten digits in every split");
     }
     let runs = tempfile::tempdir().unwrap();
-    let cfg = TrainConfig { dataset: DatasetKind::Mnist5k, iterations: 200, eval_every: 100, runs: runs.path().into(), progress: false, ..TrainConfig::default() };
+    let cfg = TrainConfig {
+        dataset: DatasetKind::Mnist5k,
+        iterations: 200,
+        eval_every: 100,
+        runs: runs.path().into(),
+        progress: false,
+        ..TrainConfig::default()
+    };
     let report = train(&cfg, Device::Cpu, &data).unwrap();
     assert_eq!(report.iterations, 200);
     assert!(report.test_accuracy > 0.8, "test accuracy after 200 iterations: {}", report.test_accuracy);
@@ -151,13 +184,32 @@ fn optimizers_match_libtorch() {
     use tch::nn::OptimizerConfig;
     let x = Tensor::rand([8, 1, 28, 28], (Kind::Float, Device::Cpu));
     let y = Tensor::randint(10, [8], (Kind::Int64, Device::Cpu));
-    let cases: Vec<(OptimConfig, Box<dyn Fn(&nn::VarStore) -> nn::Optimizer>)> = vec![
-        (OptimConfig { kind: OptimizerKind::Sgd, lr: 1e-2, weight_decay: 0.5, ..OptimConfig::default() }, Box::new(|vs| nn::sgd(0.0, 0.0, 0.5, false).build(vs, 1e-2).unwrap())),
-        (OptimConfig { kind: OptimizerKind::Momentum, lr: 1e-2, ..OptimConfig::default() }, Box::new(|vs| nn::sgd(0.9, 0.0, 0.0, false).build(vs, 1e-2).unwrap())),
-        (OptimConfig { kind: OptimizerKind::Nesterov, lr: 1e-2, ..OptimConfig::default() }, Box::new(|vs| nn::sgd(0.9, 0.0, 0.0, true).build(vs, 1e-2).unwrap())),
-        (OptimConfig { kind: OptimizerKind::Rmsprop, lr: 1e-4, ..OptimConfig::default() }, Box::new(|vs| nn::rms_prop(0.99, 1e-8, 0.0, 0.0, false).build(vs, 1e-4).unwrap())),
-        (OptimConfig { kind: OptimizerKind::Adam, lr: 1e-3, weight_decay: 0.5, ..OptimConfig::default() }, Box::new(|vs| nn::adam(0.9, 0.999, 0.5).build(vs, 1e-3).unwrap())),
-        (OptimConfig { kind: OptimizerKind::Adamw, lr: 1e-3, weight_decay: 5.0, ..OptimConfig::default() }, Box::new(|vs| nn::adamw(0.9, 0.999, 5.0).build(vs, 1e-3).unwrap())),
+    type Reference = Box<dyn Fn(&nn::VarStore) -> nn::Optimizer>;
+    let cases: Vec<(OptimConfig, Reference)> = vec![
+        (
+            OptimConfig { kind: OptimizerKind::Sgd, lr: 1e-2, weight_decay: 0.5, ..OptimConfig::default() },
+            Box::new(|vs| nn::sgd(0.0, 0.0, 0.5, false).build(vs, 1e-2).unwrap()),
+        ),
+        (
+            OptimConfig { kind: OptimizerKind::Momentum, lr: 1e-2, ..OptimConfig::default() },
+            Box::new(|vs| nn::sgd(0.9, 0.0, 0.0, false).build(vs, 1e-2).unwrap()),
+        ),
+        (
+            OptimConfig { kind: OptimizerKind::Nesterov, lr: 1e-2, ..OptimConfig::default() },
+            Box::new(|vs| nn::sgd(0.9, 0.0, 0.0, true).build(vs, 1e-2).unwrap()),
+        ),
+        (
+            OptimConfig { kind: OptimizerKind::Rmsprop, lr: 1e-4, ..OptimConfig::default() },
+            Box::new(|vs| nn::rms_prop(0.99, 1e-8, 0.0, 0.0, false).build(vs, 1e-4).unwrap()),
+        ),
+        (
+            OptimConfig { kind: OptimizerKind::Adam, lr: 1e-3, weight_decay: 0.5, ..OptimConfig::default() },
+            Box::new(|vs| nn::adam(0.9, 0.999, 0.5).build(vs, 1e-3).unwrap()),
+        ),
+        (
+            OptimConfig { kind: OptimizerKind::Adamw, lr: 1e-3, weight_decay: 5.0, ..OptimConfig::default() },
+            Box::new(|vs| nn::adamw(0.9, 0.999, 5.0).build(vs, 1e-3).unwrap()),
+        ),
     ];
     for (cfg, reference) in cases {
         let make = || {
@@ -167,7 +219,9 @@ fn optimizers_match_libtorch() {
             (vs, net)
         };
         let (vs_a, net_a) = make();
-        let (vs_b, net_b) = make();
+        // A copy, not a second draw: other tests share libtorch's global generator.
+        let (mut vs_b, net_b) = make();
+        vs_b.copy(&vs_a).unwrap();
         let start: std::collections::HashMap<String, Tensor> = vs_a.variables().into_iter().map(|(n, t)| (n, t.copy())).collect();
         let mut ours = Optimizer::new(&vs_a, &cfg).unwrap();
         let mut theirs = reference(&vs_b);

@@ -7,7 +7,8 @@ const REPORT: &str = env!("CARGO_BIN_EXE_report");
 #[test]
 fn tiny_report_links_only_valid_pngs_and_reuses_runs() {
     let out = tempfile::tempdir().unwrap();
-    let run = || Command::new(REPORT).args(["--grid", "tiny", "--out"]).arg(out.path()).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap();
+    let run =
+        || Command::new(REPORT).args(["--grid", "tiny", "--out"]).arg(out.path()).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap();
     let first = run();
     let stderr = String::from_utf8_lossy(&first.stderr);
     assert!(first.status.success(), "{stderr}");
@@ -21,7 +22,9 @@ fn tiny_report_links_only_valid_pngs_and_reuses_runs() {
         assert!(img.width() > 100 && img.height() > 100, "{link} is {}x{}", img.width(), img.height());
         assert_eq!(std::fs::read(&path).unwrap()[..8], [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'], "{link}");
     }
-    for section in ["(a) The data", "(e1)", "(e2)", "(f) Deeper", "Real data sets", "(a) Training loss", "(b) Statistics", "(c) Activations"] {
+    for section in
+        ["(a) The data", "(e1)", "(e2)", "(f) Deeper", "Real data sets", "(a) Training loss", "(b) Statistics", "(c) Activations"]
+    {
         assert!(md.contains(section), "REPORT.md lacks {section}");
     }
     let second = run();

@@ -85,5 +85,8 @@ fn kill_9_keeps_every_event_written_before_it() {
     let tb = common::tensorboard_read(&dir);
     assert_eq!(tb["scalars"]["train/loss"].as_array().unwrap().len(), n, "TensorBoard reads all that was written");
     assert_eq!(tb["histograms"]["weights/conv1"].as_array().unwrap().len(), histograms(&ours, "weights/conv1").len());
-    assert!(std::fs::read_to_string(dir.join("status.json")).unwrap().contains("\"running\""), "a killed run does not claim to be complete");
+    assert!(
+        std::fs::read_to_string(dir.join("status.json")).unwrap().contains("\"running\""),
+        "a killed run does not claim to be complete"
+    );
 }

@@ -56,7 +56,10 @@ fn run(args: Args) -> Result<()> {
     tch::set_num_threads(1);
     let (data_name, full) = match &args.data {
         Some(path) => (path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or("csv".into()), read_csv(path)?.into_data()),
-        None => (clap::ValueEnum::to_possible_value(&args.dataset).expect("no skipped variants").get_name().to_string(), args.dataset.load(&args.data_dir, gd.samples, gd.noise, gd.seed)?),
+        None => (
+            clap::ValueEnum::to_possible_value(&args.dataset).expect("no skipped variants").get_name().to_string(),
+            args.dataset.load(&args.data_dir, gd.samples, gd.noise, gd.seed)?,
+        ),
     };
     let two_d = args.data.is_none() && args.dataset.is_2d();
     let (train, test) = if two_d {
@@ -67,9 +70,19 @@ fn run(args: Args) -> Result<()> {
         (train, Some(test))
     };
     let (n_in, n_out) = (train.dim(), train.num_classes);
-    eprintln!("data: {data_name}, {} training rows{}, {n_in} features, {n_out} classes", train.len(), test.as_ref().map(|t| format!(" + {} held out", t.len())).unwrap_or_default());
+    eprintln!(
+        "data: {data_name}, {} training rows{}, {n_in} features, {n_out} classes",
+        train.len(),
+        test.as_ref().map(|t| format!(" + {} held out", t.len())).unwrap_or_default()
+    );
     let nets: Vec<Vec<i64>> = if args.layers.is_empty() {
-        args.depth.0.iter().flat_map(|&d| args.width.0.iter().map(move |&w| std::iter::once(n_in).chain(std::iter::repeat_n(w, d as usize)).chain([n_out]).collect())).collect()
+        args.depth
+            .0
+            .iter()
+            .flat_map(|&d| {
+                args.width.0.iter().map(move |&w| std::iter::once(n_in).chain(std::iter::repeat_n(w, d as usize)).chain([n_out]).collect())
+            })
+            .collect()
     } else {
         args.layers.iter().map(|l| l.0.clone()).collect()
     };
@@ -90,7 +103,15 @@ fn run(args: Args) -> Result<()> {
         }
     }
     let cols = gd.activation.0.len().max(if nets.len() > 1 { nets.len().min(4) } else { 1 });
-    let exp = Experiment { program: "n_layer", runs_root: &gd.runs, train: &train, test: test.as_ref(), fit: gd.fit_config(), plot: !gd.no_plot, cols };
+    let exp = Experiment {
+        program: "n_layer",
+        runs_root: &gd.runs,
+        train: &train,
+        test: test.as_ref(),
+        fit: gd.fit_config(),
+        plot: !gd.no_plot,
+        cols,
+    };
     let (results, dir) = exp.run(&format!("sweep-{data_name}"), jobs, &args)?;
     if results.len() > 1 {
         println!("{:<36} {:>9} {:>10} {:>10} {:>8}", "network", "loss", "train acc", "test acc", "seconds");

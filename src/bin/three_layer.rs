@@ -42,7 +42,8 @@ fn run(args: Args) -> Result<()> {
     }
     let acts = &gd.activation.0;
     let cols = if acts.len() > 1 && hidden.len() == 1 { acts.len() } else { 4.min(hidden.len()) };
-    let exp = Experiment { program: "three_layer", runs_root: &gd.runs, train: &data, test: None, fit: gd.fit_config(), plot: !gd.no_plot, cols };
+    let exp =
+        Experiment { program: "three_layer", runs_root: &gd.runs, train: &data, test: None, fit: gd.fit_config(), plot: !gd.no_plot, cols };
     let acts: Vec<&str> = acts.iter().map(|a| a.name()).collect();
     let sizes: Vec<String> = hidden.iter().map(i64::to_string).collect();
     let (results, dir) = exp.run(&format!("sweep-{}-h{}", acts.join(","), sizes.join(",")), jobs, &args)?;
