@@ -40,6 +40,22 @@ pub fn main_with(program: &str, f: impl FnOnce() -> Result<()>) {
     }
 }
 
+/// Refuses networks that would not fit in memory, before libtorch is asked for them: `rows` examples
+/// through layers of `sizes` (input to output).
+pub fn check_network_size(rows: i64, sizes: &[i64]) -> Result<()> {
+    const MAX_PARAMS: i64 = 50_000_000;
+    const MAX_ACTIVATIONS: i64 = 200_000_000;
+    let params: i64 = sizes.windows(2).map(|w| w[0].saturating_mul(w[1]).saturating_add(w[1])).fold(0, i64::saturating_add);
+    if params > MAX_PARAMS {
+        bail!("a network of sizes {sizes:?} has {params} parameters, more than the {MAX_PARAMS} this program allows");
+    }
+    let widest = sizes.iter().copied().max().unwrap_or(0);
+    if rows.saturating_mul(widest) > MAX_ACTIVATIONS {
+        bail!("{rows} examples × {widest} units is more than {MAX_ACTIVATIONS} activations; use fewer --samples or narrower layers");
+    }
+    Ok(())
+}
+
 pub fn ensure_positive(name: &str, v: f64) -> Result<()> {
     if !(v.is_finite() && v > 0.0) {
         bail!("{name} must be a positive number, got {v}");

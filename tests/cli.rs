@@ -32,6 +32,8 @@ fn bad_flags_are_clear_errors() {
         (NLAYER, &["--data", "/nonexistent.csv", "--runs", r], "cannot open /nonexistent.csv"),
         (NLAYER, &["--dataset", "iris", "--data-dir", "/nonexistent", "--runs", r], "run `scripts/setup`"),
         (NLAYER, &["--test-fraction", "1.5"], "--test-fraction must be between 0 and 1"),
+        (NLAYER, &["--depth", "3", "--width", "100000", "--runs", r], "parameters, more than the 50000000 this program allows"),
+        (THREE, &["--samples", "1000000", "--hidden", "100000", "--runs", r], "activations; use fewer --samples or narrower layers"),
         (DCN, &["--batch-size", "0"], "--batch-size"),
         (DCN, &["--iterations", "-1"], "--iterations"),
         (DCN, &["--optimizer", "lbfgs"], "invalid value 'lbfgs'"),
@@ -107,4 +109,40 @@ fn every_binary_explains_its_flags() {
         }
         assert!(help.contains("[default: "), "{bin} --help shows defaults");
     }
+}
+
+#[test]
+fn a_diverging_dcn_keeps_every_loss_up_to_the_nan() {
+    let runs = tempfile::tempdir().unwrap();
+    let out = run(DCN, &["--dataset", "mnist5k", "--optimizer", "sgd", "--lr", "1e8", "--log-every", "10", "--quiet", "--runs", runs.path().to_str().unwrap()]);
+    assert_clean_failure(&out, "training diverged: the loss became");
+    let dir = std::fs::read_dir(runs.path().join("mnist_dcn")).unwrap().next().unwrap().unwrap().path();
+    let status: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("status.json")).unwrap()).unwrap();
+    assert_eq!(status["status"], "diverged");
+    let step = status["step"].as_i64().unwrap();
+    let losses = nnlab::events::scalars(&nnlab::events::read_dir_events(&dir).unwrap(), "train/loss");
+    assert_eq!(losses.len() as i64, step + 1, "every loss up to and including the first non-finite one");
+    assert!(!losses.last().unwrap().1.is_finite());
+}
+
+/// A file-size limit makes every write past it fail (EFBIG) the way a full disk does (ENOSPC).
+#[test]
+fn a_full_disk_is_an_error_not_a_panic() {
+    use std::os::unix::process::CommandExt;
+    let runs = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(THREE);
+    cmd.args(["--print-every", "10", "--quiet", "--runs", runs.path().to_str().unwrap()]).current_dir(env!("CARGO_MANIFEST_DIR"));
+    // SAFETY: only async-signal-safe libc calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let lim = libc::rlimit { rlim_cur: 64 * 1024, rlim_max: 64 * 1024 };
+            libc::setrlimit(libc::RLIMIT_FSIZE, &lim);
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    assert_clean_failure(&out, "(disk full?)");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().filter(|l| l.contains("error")).count(), 1, "{stderr}");
 }

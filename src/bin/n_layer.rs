@@ -2,7 +2,7 @@
 //! circles, scikit-learn's real data sets or a CSV of your own.
 use anyhow::{bail, Result};
 use clap::Parser;
-use nnlab::cli::{main_with, positive_sizes, CommaList, GdArgs};
+use nnlab::cli::{check_network_size, main_with, positive_sizes, CommaList, GdArgs};
 use nnlab::data::{read_csv, standardize, train_test_split, DatasetName};
 use nnlab::experiment::{Experiment, Job};
 use nnlab::layer::DeepNeuralNetwork;
@@ -94,6 +94,7 @@ fn run(args: Args) -> Result<()> {
         if sizes[0] != n_in || *sizes.last().unwrap() != n_out {
             bail!("--layers {:?}: this data needs input size {n_in} and output size {n_out}", sizes);
         }
+        check_network_size(train.len(), sizes)?;
         for &act in &gd.activation.0 {
             let shape = sizes.iter().map(i64::to_string).collect::<Vec<_>>().join("-");
             let config = serde_json::json!({ "dataset": data_name, "layers": sizes, "activation": act, "passes": gd.passes,

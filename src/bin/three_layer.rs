@@ -1,7 +1,7 @@
 //! Part 1 (a)–(e): the 3-layer network on Make-Moons, trained by hand-written backprop.
 use anyhow::Result;
 use clap::Parser;
-use nnlab::cli::{main_with, positive_sizes, CommaList, GdArgs};
+use nnlab::cli::{check_network_size, main_with, positive_sizes, CommaList, GdArgs};
 use nnlab::data::make_moons;
 use nnlab::experiment::{Experiment, Job};
 use nnlab::three_layer::NeuralNetwork;
@@ -31,6 +31,9 @@ fn run(args: Args) -> Result<()> {
     tch::set_num_threads(1);
     let data = make_moons(gd.samples, gd.noise, gd.seed);
     let hidden = &args.hidden.0;
+    for &h in hidden {
+        check_network_size(gd.samples, &[2, h, 2])?;
+    }
     let mut jobs = Vec::new();
     for &act in &gd.activation.0 {
         for &h in hidden {
