@@ -32,6 +32,11 @@ pub fn positive_sizes(s: &str) -> Result<CommaList<i64>, String> {
     parse_list(s, "size (1..=100000)", |v: &i64| (1..=100_000).contains(v)).map(CommaList)
 }
 
+/// The name clap shows for an enum value ("leaky-relu"), for run names and captions.
+pub fn value_name<T: clap::ValueEnum>(v: &T) -> String {
+    v.to_possible_value().map(|p| p.get_name().to_string()).unwrap_or_default()
+}
+
 /// Runs `f`; on error prints one line `<program>: error: …` with the context chain and exits 1.
 pub fn main_with(program: &str, f: impl FnOnce() -> Result<()>) {
     if let Err(e) = f() {

@@ -208,9 +208,11 @@ impl Reporter {
         let jobs = plan.all_jobs();
         let start = Instant::now();
         let mut dirs = std::collections::HashMap::new();
+        let mut reused_count = 0;
         for (k, job) in jobs.iter().enumerate() {
             let t = Instant::now();
             let (dir, reused) = self.ensure(job)?;
+            reused_count += usize::from(reused);
             eprintln!(
                 "[{}/{}] {:<24} {}",
                 k + 1,
@@ -222,43 +224,23 @@ impl Reporter {
         }
         let dir = |j: &Job| dirs[&j.label].clone();
         let mut md = String::new();
-        writeln!(md, "# nnlab report\n\nGrid `{grid:?}`, made by `make report` in {:.0} s (runs already present were reused). Every figure is drawn from the runs' logged data under `runs/`.\n", start.elapsed().as_secs_f64())?;
+        writeln!(md, "# nnlab report\n\nGrid `{grid:?}`, made by `make report` in {:.0} s ({} of {} jobs reused from earlier runs). Every figure is drawn from the data the runs logged under `runs/`.\n", start.elapsed().as_secs_f64(), reused_count, jobs.len())?;
 
         md += "## Part 1: backprop from scratch on Make-Moons\n\n";
         let act = dir(&plan.activations);
         copy(&act.join("data.png"), &self.fig("a-moons.png"))?;
         writeln!(md, "### (a) The data\n\n![Make-Moons](figures/a-moons.png)\n\n*200 points, two interleaving half circles, Gaussian noise 0.2, seed 0.*\n")?;
-        copy(&act.join("boundaries.png"), &self.fig("e1-activations.png"))?;
-        writeln!(
-            md,
-            "### (e1) Tanh, Sigmoid, ReLU\n\n![activations](figures/e1-activations.png)\n\n*3 hidden units, ε 0.01, λ 0.01, {}.* {}\n",
-            passes_of(&plan.activations),
-            sweep_caption(&act)?
+        self.sweep_figure(
+            &mut md,
+            &act,
+            &plan.activations,
+            "e1-activations.png",
+            "### (e1) Tanh, Sigmoid, ReLU",
+            "3 hidden units, ε 0.01, λ 0.01, ",
         )?;
-        let hid = dir(&plan.hidden);
-        copy(&hid.join("boundaries.png"), &self.fig("e2-hidden.png"))?;
-        writeln!(
-            md,
-            "### (e2) Hidden-layer size, Tanh\n\n![hidden sizes](figures/e2-hidden.png)\n\n*{}.* {}\n",
-            passes_of(&plan.hidden),
-            sweep_caption(&hid)?
-        )?;
-        let deep = dir(&plan.deep);
-        copy(&deep.join("boundaries.png"), &self.fig("f-deep.png"))?;
-        writeln!(
-            md,
-            "### (f) Deeper networks\n\n![deep vs shallow](figures/f-deep.png)\n\n*n_layer on moons, width 10, {}.* {}\n",
-            passes_of(&plan.deep),
-            sweep_caption(&deep)?
-        )?;
-        let circ = dir(&plan.circles);
-        copy(&circ.join("boundaries.png"), &self.fig("f-circles.png"))?;
-        writeln!(
-            md,
-            "![circles](figures/f-circles.png)\n\n*n_layer on circles, {}.* {}\n",
-            passes_of(&plan.circles),
-            sweep_caption(&circ)?
-        )?;
+        self.sweep_figure(&mut md, &dir(&plan.hidden), &plan.hidden, "e2-hidden.png", "### (e2) Hidden-layer size, Tanh", "")?;
+        self.sweep_figure(&mut md, &dir(&plan.deep), &plan.deep, "f-deep.png", "### (f) Deeper networks", "n_layer on moons, width 10, ")?;
+        self.sweep_figure(&mut md, &dir(&plan.circles), &plan.circles, "f-circles.png", "", "n_layer on circles, ")?;
         md += "### (f) Real data sets (standardised features, 20% held out, ε 0.001)\n\n| data set | network | loss | train accuracy | held-out accuracy | seconds |\n|---|---|---|---|---|---|\n";
         for job in &plan.real {
             for r in results(&dir(job))? {
@@ -353,6 +335,16 @@ impl Reporter {
         let path = self.out.join("REPORT.md");
         crate::run::write_file(&path, md.as_bytes())?;
         Ok(path)
+    }
+}
+
+impl Reporter {
+    /// A sweep's boundary figure, copied into figures/, with its heading and a caption of final results.
+    fn sweep_figure(&self, md: &mut String, sweep: &Path, job: &Job, figure: &str, heading: &str, what: &str) -> Result<()> {
+        copy(&sweep.join("boundaries.png"), &self.fig(figure))?;
+        let heading = if heading.is_empty() { String::new() } else { format!("{heading}\n\n") };
+        writeln!(md, "{heading}![{figure}](figures/{figure})\n\n*{what}{}.* {}\n", passes_of(job), sweep_caption(sweep)?)?;
+        Ok(())
     }
 }
 

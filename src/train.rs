@@ -5,6 +5,7 @@
 //! The data sit on the device and batches are gathered by index; the loss stays on the device until
 //! it is logged and the statistics are reduced there (histogram.rs), so a logging step costs two
 //! transfers and the others none.
+use crate::cli::value_name;
 use crate::dcn::{Dcn, DcnActivation, InitKind, LAYERS};
 use crate::device::DeviceArg;
 use crate::events::truncate_dir_events;
@@ -65,13 +66,12 @@ impl Default for TrainConfig {
 
 impl TrainConfig {
     pub fn run_name(&self) -> String {
-        let name = |v: &dyn erased::Named| v.name();
         format!(
             "{}-{}-{}-{}-lr{}-b{}",
-            name(&self.dataset),
-            name(&self.activation),
-            name(&self.init),
-            name(&self.optimizer.kind),
+            value_name(&self.dataset),
+            value_name(&self.activation),
+            value_name(&self.init),
+            value_name(&self.optimizer.kind),
             self.optimizer.lr,
             self.batch_size
         )
@@ -91,18 +91,6 @@ impl TrainConfig {
             bail!("--maxout-pieces must be between 2 and 8, got {}", self.maxout_pieces);
         }
         Ok(())
-    }
-}
-
-/// The value name clap shows for an enum (kebab-case), for run names.
-mod erased {
-    pub trait Named {
-        fn name(&self) -> String;
-    }
-    impl<T: clap::ValueEnum> Named for T {
-        fn name(&self) -> String {
-            self.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default()
-        }
     }
 }
 

@@ -114,7 +114,22 @@ fn every_binary_explains_its_flags() {
 #[test]
 fn a_diverging_dcn_keeps_every_loss_up_to_the_nan() {
     let runs = tempfile::tempdir().unwrap();
-    let out = run(DCN, &["--dataset", "mnist5k", "--optimizer", "sgd", "--lr", "1e8", "--log-every", "10", "--quiet", "--runs", runs.path().to_str().unwrap()]);
+    let out = run(
+        DCN,
+        &[
+            "--dataset",
+            "mnist5k",
+            "--optimizer",
+            "sgd",
+            "--lr",
+            "1e8",
+            "--log-every",
+            "10",
+            "--quiet",
+            "--runs",
+            runs.path().to_str().unwrap(),
+        ],
+    );
     assert_clean_failure(&out, "training diverged: the loss became");
     let dir = std::fs::read_dir(runs.path().join("mnist_dcn")).unwrap().next().unwrap().unwrap().path();
     let status: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("status.json")).unwrap()).unwrap();

@@ -2,7 +2,7 @@
 //! circles, scikit-learn's real data sets or a CSV of your own.
 use anyhow::{bail, Result};
 use clap::Parser;
-use nnlab::cli::{check_network_size, main_with, positive_sizes, CommaList, GdArgs};
+use nnlab::cli::{check_network_size, main_with, positive_sizes, value_name, CommaList, GdArgs};
 use nnlab::data::{read_csv, standardize, train_test_split, DatasetName};
 use nnlab::experiment::{Experiment, Job};
 use nnlab::layer::DeepNeuralNetwork;
@@ -56,10 +56,7 @@ fn run(args: Args) -> Result<()> {
     tch::set_num_threads(1);
     let (data_name, full) = match &args.data {
         Some(path) => (path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or("csv".into()), read_csv(path)?.into_data()),
-        None => (
-            clap::ValueEnum::to_possible_value(&args.dataset).expect("no skipped variants").get_name().to_string(),
-            args.dataset.load(&args.data_dir, gd.samples, gd.noise, gd.seed)?,
-        ),
+        None => (value_name(&args.dataset), args.dataset.load(&args.data_dir, gd.samples, gd.noise, gd.seed)?),
     };
     let two_d = args.data.is_none() && args.dataset.is_2d();
     let (train, test) = if two_d {
