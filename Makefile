@@ -47,7 +47,7 @@ report: build
 
 test:
 	scripts/setup test
-	$(CARGO) test --release
+	$(CARGO) test --release --no-fail-fast
 
 bench: build
 	scripts/setup test bench mnist

@@ -5,6 +5,7 @@
 //! directory holds a complete run is not run again, so after a change only what changed is trained.
 use crate::device::DeviceArg;
 use crate::events::{histograms, read_dir_events, scalars};
+use crate::gd::{progress_bar, say};
 use crate::plot::{line_chart, line_panels, LinePanel, Series};
 use crate::proto::HistogramProto;
 use anyhow::{bail, Context, Result};
@@ -209,19 +210,18 @@ impl Reporter {
         let start = Instant::now();
         let mut dirs = std::collections::HashMap::new();
         let mut reused_count = 0;
+        let pb = progress_bar(jobs.len() as u64, true, "jobs");
         for (k, job) in jobs.iter().enumerate() {
+            pb.set_message(job.label.clone());
             let t = Instant::now();
             let (dir, reused) = self.ensure(job)?;
             reused_count += usize::from(reused);
-            eprintln!(
-                "[{}/{}] {:<24} {}",
-                k + 1,
-                jobs.len(),
-                job.label,
-                if reused { "reused".to_string() } else { format!("ran in {:.1} s", t.elapsed().as_secs_f64()) }
-            );
+            let how = if reused { "reused".to_string() } else { format!("ran in {:.1} s", t.elapsed().as_secs_f64()) };
+            say(&pb, format!("[{}/{}] {:<24} {how}", k + 1, jobs.len(), job.label));
+            pb.inc(1);
             dirs.insert(job.label.clone(), dir);
         }
+        pb.finish_and_clear();
         let dir = |j: &Job| dirs[&j.label].clone();
         let mut md = String::new();
         writeln!(md, "# nnlab report\n\nGrid `{grid:?}`, made by `make report` in {:.0} s ({} of {} jobs reused from earlier runs). Every figure is drawn from the data the runs logged under `runs/`.\n", start.elapsed().as_secs_f64(), reused_count, jobs.len())?;

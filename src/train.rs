@@ -90,7 +90,7 @@ impl TrainConfig {
         if self.activation == DcnActivation::Maxout && !(2..=8).contains(&self.maxout_pieces) {
             bail!("--maxout-pieces must be between 2 and 8, got {}", self.maxout_pieces);
         }
-        Ok(())
+        self.optimizer.validate()
     }
 }
 
