@@ -1,10 +1,13 @@
 """The DCN of mnist_dcn in PyTorch, with part (b)'s monitoring done the usual PyTorch way
 (torch.utils.tensorboard, .item() per statistic), for `make bench`'s side-by-side timing.
 
-Usage: dcn_torch.py DEVICE ITERATIONS LOGDIR -> prints "iterations seconds it/s test_accuracy".
+Usage: dcn_torch.py DEVICE ITERATIONS LOGDIR [MNIST_DIR] -> prints "iterations seconds it/s test_accuracy".
+MNIST_DIR (default data/mnist) holds the four IDX files, plain or gzipped.
 Same data split, batch 50, Adam 1e-4, loss every iteration, statistics and histograms every 100
 iterations, validation and test error every 1100 and at the end.
 """
+import gzip
+import os
 import sys
 import time
 
@@ -16,7 +19,9 @@ from torch.utils.tensorboard import SummaryWriter
 
 
 def read_idx(path):
-    with open(path, "rb") as f:
+    if not os.path.exists(path):
+        path += ".gz"
+    with (gzip.open if path.endswith(".gz") else open)(path, "rb") as f:
         data = f.read()
     nd = data[3]
     dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(nd)]
@@ -53,11 +58,12 @@ def accuracy(net, x, y):
 
 def main():
     device, iterations, logdir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    d = sys.argv[4] if len(sys.argv) > 4 else "data/mnist"
     torch.manual_seed(0)
-    images = torch.tensor(read_idx("data/mnist/train-images.idx3-ubyte"), dtype=torch.float32).div_(255).unsqueeze(1)
-    labels = torch.tensor(read_idx("data/mnist/train-labels.idx1-ubyte"), dtype=torch.int64)
-    test_x = torch.tensor(read_idx("data/mnist/t10k-images.idx3-ubyte"), dtype=torch.float32).div_(255).unsqueeze(1)
-    test_y = torch.tensor(read_idx("data/mnist/t10k-labels.idx1-ubyte"), dtype=torch.int64)
+    images = torch.tensor(read_idx(f"{d}/train-images.idx3-ubyte"), dtype=torch.float32).div_(255).unsqueeze(1)
+    labels = torch.tensor(read_idx(f"{d}/train-labels.idx1-ubyte"), dtype=torch.int64)
+    test_x = torch.tensor(read_idx(f"{d}/t10k-images.idx3-ubyte"), dtype=torch.float32).div_(255).unsqueeze(1)
+    test_y = torch.tensor(read_idx(f"{d}/t10k-labels.idx1-ubyte"), dtype=torch.int64)
     train_x, train_y = images[:55000].to(device), labels[:55000].to(device)
     val_x, val_y = images[55000:].to(device), labels[55000:].to(device)
     test_x, test_y = test_x.to(device), test_y.to(device)
