@@ -134,3 +134,11 @@ impl Experiment<'_> {
         Ok((result, grid))
     }
 }
+
+/// Ctrl-C/SIGTERM ended a fit early: say so and exit 130, as a shell expects of an interrupted program.
+pub fn exit_if_interrupted(results: &[JobResult]) {
+    if let Some(r) = results.iter().find(|r| r.status == "interrupted") {
+        eprintln!("interrupted: {} stopped early ({} marked interrupted)", r.name, r.run_dir.display());
+        std::process::exit(130);
+    }
+}

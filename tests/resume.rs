@@ -90,3 +90,29 @@ fn kill_9_keeps_every_event_written_before_it() {
         "a killed run does not claim to be complete"
     );
 }
+
+#[test]
+fn sigterm_stops_part_1_cleanly() {
+    let runs = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_three_layer"))
+        .args(["--passes", "100000000", "--print-every", "1000", "--quiet", "--no-plot", "--runs"])
+        .arg(runs.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let dir = loop {
+        let found = std::fs::read_dir(runs.path().join("three_layer")).ok().and_then(|mut d| d.next()).map(|e| e.unwrap().path());
+        if let Some(dir) = found.filter(|d| read_dir_events(d).map(|e| scalars(&e, "train/loss").len() >= 3).unwrap_or(false)) {
+            break dir;
+        }
+        assert!(Instant::now() < deadline, "no progress");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    signal(&child, libc::SIGTERM);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let s = std::fs::read_to_string(dir.join("status.json")).unwrap();
+    assert!(s.contains("\"interrupted\""), "{s}");
+    assert!(dir.join("result.json").exists(), "the partial result is recorded");
+}

@@ -4,7 +4,7 @@ use anyhow::{bail, Result};
 use clap::Parser;
 use nnlab::cli::{check_network_size, main_with, positive_sizes, value_name, CommaList, GdArgs};
 use nnlab::data::{read_csv, standardize, train_test_split, DatasetName};
-use nnlab::experiment::{Experiment, Job};
+use nnlab::experiment::{exit_if_interrupted, Experiment, Job};
 use nnlab::layer::DeepNeuralNetwork;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -119,5 +119,6 @@ fn run(args: Args) -> Result<()> {
         }
     }
     println!("run: {}", dir.display());
+    exit_if_interrupted(&results);
     Ok(())
 }

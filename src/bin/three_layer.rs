@@ -3,7 +3,7 @@ use anyhow::Result;
 use clap::Parser;
 use nnlab::cli::{check_network_size, main_with, positive_sizes, CommaList, GdArgs};
 use nnlab::data::make_moons;
-use nnlab::experiment::{Experiment, Job};
+use nnlab::experiment::{exit_if_interrupted, Experiment, Job};
 use nnlab::three_layer::NeuralNetwork;
 use serde::Serialize;
 
@@ -57,5 +57,6 @@ fn run(args: Args) -> Result<()> {
         }
     }
     println!("run: {}", dir.display());
+    exit_if_interrupted(&results);
     Ok(())
 }
