@@ -38,6 +38,10 @@ pub struct TrainConfig {
     pub seed: u64,
     pub log_every: i64,
     pub eval_every: i64,
+    /// Also checkpoint every N iterations (0: only on interrupt and at the end). A checkpoint is
+    /// ~40 MB (weights + Adam's two moments), so not every evaluation writes one.
+    #[serde(default)]
+    pub checkpoint_every: i64,
     pub runs: PathBuf,
     pub progress: bool,
 }
@@ -58,6 +62,7 @@ impl Default for TrainConfig {
             seed: 0,
             log_every: 100,
             eval_every: 1100,
+            checkpoint_every: 5500,
             runs: PathBuf::from("runs"),
             progress: true,
         }
@@ -84,8 +89,8 @@ impl TrainConfig {
         if !(1..=10_000).contains(&self.batch_size) {
             bail!("--batch-size must be between 1 and 10000, got {}", self.batch_size);
         }
-        if self.log_every < 1 || self.eval_every < 1 {
-            bail!("--log-every and --eval-every must be at least 1");
+        if self.log_every < 1 || self.eval_every < 1 || self.checkpoint_every < 0 {
+            bail!("--log-every and --eval-every must be at least 1, --checkpoint-every at least 0");
         }
         if self.activation == DcnActivation::Maxout && !(2..=8).contains(&self.maxout_pieces) {
             bail!("--maxout-pieces must be between 2 and 8, got {}", self.maxout_pieces);
@@ -260,11 +265,13 @@ impl<'a> Trainer<'a> {
                 )?;
                 let (px, w, h) = tile(self.net.conv1_filters(), 8, 6)?;
                 run.summary.add_image("filters/conv1", png_gray(&px, w, h)?, h, w, 1, step)?;
-                self.save_checkpoint(&run.dir, done)?;
                 say(
                     &pb,
                     format!("step {done}: validation error {:.2}%, test error {:.2}%", 100.0 * (1.0 - val_acc), 100.0 * (1.0 - test_acc)),
                 );
+            }
+            if last || (cfg.checkpoint_every > 0 && done % cfg.checkpoint_every == 0) {
+                self.save_checkpoint(&run.dir, done)?;
             }
             pb.inc(1);
             if interrupted() && !last {

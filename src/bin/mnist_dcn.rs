@@ -75,6 +75,9 @@ struct Args {
     /// Validation and test error every N iterations (1100 = one epoch of 55,000 at batch 50)
     #[arg(long, default_value_t = 1100, value_parser = clap::value_parser!(i64).range(1..))]
     eval_every: i64,
+    /// Also write checkpoint.safetensors every N iterations (0: only on Ctrl-C and at the end)
+    #[arg(long, default_value_t = 5500, value_parser = clap::value_parser!(i64).range(0..))]
+    checkpoint_every: i64,
     /// Directory for TensorBoard runs
     #[arg(long, default_value = "runs")]
     runs: PathBuf,
@@ -123,6 +126,7 @@ fn run(a: Args) -> Result<()> {
             seed: a.seed,
             log_every: a.log_every,
             eval_every: a.eval_every,
+            checkpoint_every: a.checkpoint_every,
             runs: a.runs,
             progress: !a.quiet,
         },
