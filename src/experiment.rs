@@ -106,15 +106,14 @@ impl Experiment<'_> {
         let seconds = start.elapsed().as_secs_f64();
         let train_accuracy = self.train.accuracy(&model.predict(&self.train.x));
         let test_accuracy = self.test.map(|t| t.accuracy(&model.predict(&t.x)));
-        let step = self.fit.num_passes;
+        let (status, step) = match outcome {
+            Outcome::Complete => ("complete", self.fit.num_passes),
+            Outcome::Interrupted { step } => ("interrupted", step),
+        };
         run.summary.add_scalar("train/accuracy", train_accuracy, step)?;
         if let Some(a) = test_accuracy {
             run.summary.add_scalar("test/accuracy", a, step)?;
         }
-        let status = match outcome {
-            Outcome::Complete => "complete",
-            Outcome::Interrupted { .. } => "interrupted",
-        };
         let result = JobResult {
             name: name.into(),
             status: status.into(),
