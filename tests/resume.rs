@@ -110,7 +110,17 @@ fn sigterm_stops_part_1_cleanly() {
         std::thread::sleep(Duration::from_millis(20));
     };
     signal(&child, libc::SIGTERM);
-    let status = child.wait().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            signal(&child, libc::SIGKILL);
+            panic!("three_layer ignored SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
     assert_eq!(status.code(), Some(130));
     let s = std::fs::read_to_string(dir.join("status.json")).unwrap();
     assert!(s.contains("\"interrupted\""), "{s}");
