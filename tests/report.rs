@@ -31,3 +31,19 @@ fn tiny_report_links_only_valid_pngs_and_reuses_runs() {
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert!(second.status.success() && !stderr.contains("ran in"), "second run retrained something: {stderr}");
 }
+
+/// The distribution view's percentiles, from TensorFlow-bucketed histograms of known data.
+#[test]
+fn percentiles_of_a_logged_histogram_match_the_data() {
+    use nnlab::histogram::HistStats;
+    use nnlab::report::percentile;
+    let values: Vec<f64> = (0..10_000).map(|i| i as f64 / 1000.0 - 5.0).collect(); // uniform on [-5, 5)
+    let h = HistStats::from_values(&values).to_proto();
+    assert_eq!(percentile(&h, 0.0), -5.0);
+    assert_eq!(percentile(&h, 10_000.0), values[9999]);
+    for (bp, expected) in [(1587.0, -3.413), (5000.0, 0.0), (8413.0, 3.413)] {
+        let p = percentile(&h, bp);
+        // Buckets are 10% wide, so a percentile is located to within a tenth of its magnitude.
+        assert!((p - expected).abs() <= 0.1 * expected.abs() + 1e-3, "{bp} bp: {p} vs {expected}");
+    }
+}
