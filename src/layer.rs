@@ -41,8 +41,6 @@ impl Layer {
 
 pub struct DeepNeuralNetwork {
     pub layers: Vec<Layer>,
-    pub sizes: Vec<i64>,
-    pub act: Activation,
     pub reg_lambda: f64,
     flat: FlatParams,
     lambda: Tensor,
@@ -59,7 +57,7 @@ impl DeepNeuralNetwork {
             .enumerate()
             .map(|(i, params)| Layer { params, act: (i + 1 < n).then_some(act), input: Tensor::new(), output: Tensor::new() })
             .collect();
-        DeepNeuralNetwork { layers, sizes: sizes.to_vec(), act, reg_lambda, flat, lambda: Tensor::from(reg_lambda), probs: Tensor::new() }
+        DeepNeuralNetwork { layers, reg_lambda, flat, lambda: Tensor::from(reg_lambda), probs: Tensor::new() }
     }
 
     pub fn parameters(&self) -> Vec<&Tensor> {

@@ -86,48 +86,25 @@ impl Plan {
             args.extend_from_slice(extra);
             Job::new(label, "mnist_dcn", &args)
         };
-        let family = |name: &'static str, variants: &[(&str, &[&str])]| Family {
+        // The tiny grid keeps the first two variants of each family.
+        let n = if grid == Grid::Tiny { 2 } else { usize::MAX };
+        let family = |name: &'static str, variants: &[(&str, Vec<&str>)]| Family {
             name,
-            variants: variants.iter().map(|(v, extra)| (v.to_string(), dcn(&format!("{name}-{v}"), cmp, extra))).collect(),
+            variants: variants.iter().take(n).map(|(v, extra)| (v.to_string(), dcn(&format!("{name}-{v}"), cmp, extra))).collect(),
         };
+        let acts = flag_variants("--activation", &["relu", "tanh", "sigmoid", "leaky-relu", "elu", "maxout"]);
+        let inits =
+            flag_variants("--init", &["default", "xavier-uniform", "xavier-normal", "kaiming-uniform", "kaiming-normal", "orthogonal"]);
+        let opts: Vec<(&str, Vec<&str>)> = vec![
+            ("adam 1e-4", vec![]),
+            ("sgd 0.05", vec!["--optimizer", "sgd", "--lr", "0.05"]),
+            ("adamw 1e-4", vec!["--optimizer", "adamw", "--lr", "1e-4", "--weight-decay", "0.01"]),
+            ("rmsprop 1e-4", vec!["--optimizer", "rmsprop", "--lr", "1e-4"]),
+            ("adagrad 0.01", vec!["--optimizer", "adagrad", "--lr", "0.01"]),
+            ("momentum 0.01", vec!["--optimizer", "momentum", "--lr", "0.01"]),
+            ("nesterov 0.01", vec!["--optimizer", "nesterov", "--lr", "0.01"]),
+        ];
         let tiny = grid == Grid::Tiny;
-        let acts: &[(&str, &[&str])] = if tiny {
-            &[("relu", &[]), ("tanh", &["--activation", "tanh"])]
-        } else {
-            &[
-                ("relu", &[]),
-                ("tanh", &["--activation", "tanh"]),
-                ("sigmoid", &["--activation", "sigmoid"]),
-                ("leaky-relu", &["--activation", "leaky-relu"]),
-                ("elu", &["--activation", "elu"]),
-                ("maxout", &["--activation", "maxout"]),
-            ]
-        };
-        let inits: &[(&str, &[&str])] = if tiny {
-            &[("default", &[]), ("xavier-uniform", &["--init", "xavier-uniform"])]
-        } else {
-            &[
-                ("default", &[]),
-                ("xavier-uniform", &["--init", "xavier-uniform"]),
-                ("xavier-normal", &["--init", "xavier-normal"]),
-                ("kaiming-uniform", &["--init", "kaiming-uniform"]),
-                ("kaiming-normal", &["--init", "kaiming-normal"]),
-                ("orthogonal", &["--init", "orthogonal"]),
-            ]
-        };
-        let opts: &[(&str, &[&str])] = if tiny {
-            &[("adam 1e-4", &[]), ("sgd 0.05", &["--optimizer", "sgd", "--lr", "0.05"])]
-        } else {
-            &[
-                ("adam 1e-4", &[]),
-                ("adamw 1e-4", &["--optimizer", "adamw", "--lr", "1e-4", "--weight-decay", "0.01"]),
-                ("rmsprop 1e-4", &["--optimizer", "rmsprop", "--lr", "1e-4"]),
-                ("adagrad 0.01", &["--optimizer", "adagrad", "--lr", "0.01"]),
-                ("sgd 0.05", &["--optimizer", "sgd", "--lr", "0.05"]),
-                ("momentum 0.01", &["--optimizer", "momentum", "--lr", "0.01"]),
-                ("nesterov 0.01", &["--optimizer", "nesterov", "--lr", "0.01"]),
-            ]
-        };
         let (deep_depths, circle_widths) = if tiny { ("1,2", "5") } else { ("1,2,4", "5,20") };
         Plan {
             activations: Job::new("activations", "three_layer", &["--activation", "tanh,sigmoid,relu", "--passes", passes]),
@@ -153,7 +130,7 @@ impl Plan {
                 })
                 .collect(),
             dcn: dcn("dcn", main, &[]),
-            families: vec![family("activation", acts), family("init", inits), family("optimizer", opts)],
+            families: vec![family("activation", &acts), family("init", &inits), family("optimizer", &opts)],
         }
     }
 
@@ -346,6 +323,12 @@ impl Reporter {
         writeln!(md, "{heading}![{figure}](figures/{figure})\n\n*{what}{}.* {}\n", passes_of(job), sweep_caption(sweep)?)?;
         Ok(())
     }
+}
+
+/// (value, flag arguments) per value; the first is the default and passes no flag, so the default
+/// run of every family is one job (same arguments, same cache entry).
+fn flag_variants<'a>(flag: &'a str, values: &[&'a str]) -> Vec<(&'a str, Vec<&'a str>)> {
+    values.iter().enumerate().map(|(i, &v)| (v, if i == 0 { vec![] } else { vec![flag, v] })).collect()
 }
 
 /// The one run directory under `program_dir`, if its status is "complete".
