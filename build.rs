@@ -1,6 +1,19 @@
 // torch-sys's own rpath flag does not reach our binaries; link args only apply to the package that emits them.
+// src/shim/fused.cpp reaches libtorch functions tch does not wrap (see src/fused.rs).
+use std::path::Path;
+
 fn main() {
-    if let Ok(lib) = std::env::var("DEP_TCH_LIBTORCH_LIB") {
-        println!("cargo:rustc-link-arg=-Wl,-rpath,{lib}");
-    }
+    let lib = std::env::var("DEP_TCH_LIBTORCH_LIB").expect("torch-sys exports the libtorch lib dir");
+    println!("cargo:rustc-link-arg=-Wl,-rpath,{lib}");
+    println!("cargo:rerun-if-changed=src/shim/fused.cpp");
+    cc::Build::new()
+        .cpp(true)
+        .pic(true)
+        .std("c++17")
+        .include(Path::new(&lib).with_file_name("include"))
+        .define("_GLIBCXX_USE_CXX11_ABI", "1")
+        .flag("-O2")
+        .warnings(false)
+        .file("src/shim/fused.cpp")
+        .compile("nnlab_shim");
 }

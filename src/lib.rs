@@ -1,7 +1,7 @@
 //! nnlab: the backprop-from-scratch (Make-Moons) and MNIST DCN assignment on libtorch.
 //!
 //! Part 1: [`activation`], [`three_layer`] (the 3-layer net), [`layer`] (any depth), [`gd`] (`fit_model`),
-//! [`data`]. Part 2: [`idx`], [`mnist`], [`dcn`] (the model), [`optim`], [`train`]. Shared: [`summary`]
+//! [`data`]. Part 2: [`idx`], [`mnist`], [`dcn`] (the model), [`optim`] (over [`fused`] kernels), [`train`]. Shared: [`summary`]
 //! (TensorBoard event writer), [`histogram`], [`events`] (reader), [`run`], [`plot`], [`device`].
 pub mod activation;
 pub mod cli;
@@ -10,6 +10,7 @@ pub mod dcn;
 pub mod device;
 pub mod events;
 pub mod experiment;
+pub mod fused;
 pub mod gd;
 pub mod histogram;
 pub mod idx;

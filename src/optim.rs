@@ -1,6 +1,8 @@
 //! The optimizers offered for the DCN, written over named parameters so that their state can be
 //! checkpointed and resumed (tch's `nn::Optimizer` keeps its state inside libtorch, out of reach).
 //! Each follows PyTorch's update rule for the same hyperparameters; tests compare them with tch's.
+//! SGD (with momentum) and Adam(W) run as libtorch's fused kernels ([`fused`]) over our state tensors.
+use crate::fused;
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
@@ -82,8 +84,13 @@ impl OptimConfig {
 
 pub struct Optimizer {
     cfg: OptimConfig,
-    /// (name, variable, state tensors in `state_names` order), sorted by name.
-    params: Vec<(String, Tensor, Vec<Tensor>)>,
+    /// Variable names, sorted, and the variables in the same order.
+    names: Vec<String>,
+    params: Vec<Tensor>,
+    /// `state[k][i]`: state tensor `state_names()[k]` of parameter i.
+    state: Vec<Vec<Tensor>>,
+    /// The step number as a device scalar, read by the fused Adam kernel.
+    step_t: Tensor,
     /// Updates done so far (Adam's bias correction).
     pub steps: i64,
 }
@@ -93,91 +100,80 @@ impl Optimizer {
         cfg.validate()?;
         let mut vars: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
         vars.sort_by(|a, b| a.0.cmp(&b.0));
-        let n_state = cfg.state_names().len();
-        let params = vars.into_iter().map(|(n, v)| {
-            let state = (0..n_state).map(|_| v.zeros_like()).collect();
-            (n, v, state)
-        });
-        Ok(Optimizer { cfg: cfg.clone(), params: params.collect(), steps: 0 })
+        let (names, params): (Vec<String>, Vec<Tensor>) = vars.into_iter().unzip();
+        let state = cfg.state_names().iter().map(|_| params.iter().map(|p| p.zeros_like()).collect()).collect();
+        let step_t = Tensor::zeros([], (tch::Kind::Float, vs.device()));
+        Ok(Optimizer { cfg: cfg.clone(), names, params, state, step_t, steps: 0 })
     }
 
-    pub fn backward_step(&mut self, loss: &Tensor) {
-        for (_, v, _) in &mut self.params {
-            let mut g = v.grad();
-            if g.defined() {
-                let _ = g.zero_();
-            }
-        }
+    pub fn backward_step(&mut self, loss: &Tensor) -> Result<()> {
+        // Undefined rather than zeroed: backward then writes each gradient instead of adding to zeros.
+        fused::clear_grads(&self.params)?;
         loss.backward();
-        self.step();
+        self.step()
     }
 
-    fn step(&mut self) {
+    fn step(&mut self) -> Result<()> {
         self.steps += 1;
         let c = &self.cfg;
         let t = self.steps as f64;
-        tch::no_grad(|| {
-            for (_, p, state) in &mut self.params {
-                let mut g = p.grad();
-                if !g.defined() {
-                    continue;
-                }
-                if c.weight_decay > 0.0 && c.kind != OptimizerKind::Adamw {
-                    g += &*p * c.weight_decay;
-                }
-                match c.kind {
-                    OptimizerKind::Sgd => {
-                        let _ = p.g_sub_(&(g * c.lr));
-                    }
-                    OptimizerKind::Momentum | OptimizerKind::Nesterov => {
-                        let buf = &mut state[0];
-                        // PyTorch: the first step's buffer is the gradient itself.
-                        if t == 1.0 {
-                            buf.copy_(&g);
-                        } else {
-                            let _ = buf.g_mul_scalar_(c.momentum).g_add_(&g);
-                        }
-                        let d = if c.kind == OptimizerKind::Nesterov { g + &*buf * c.momentum } else { buf.shallow_clone() };
-                        let _ = p.g_sub_(&(d * c.lr));
-                    }
-                    OptimizerKind::Adagrad => {
-                        let _ = state[0].addcmul_(&g, &g);
-                        let _ = p.g_sub_(&(g * c.lr / (state[0].sqrt() + c.eps)));
-                    }
-                    OptimizerKind::Rmsprop => {
-                        let _ = state[0].lerp_(&g.square(), 1.0 - c.alpha);
-                        let _ = p.g_sub_(&(g * c.lr / (state[0].sqrt() + c.eps)));
-                    }
-                    OptimizerKind::Adam | OptimizerKind::Adamw => {
-                        if c.kind == OptimizerKind::Adamw {
-                            let _ = p.g_mul_scalar_(1.0 - c.lr * c.weight_decay);
-                        }
-                        let _ = state[0].lerp_(&g, 1.0 - c.beta1);
-                        let _ = state[1].lerp_(&g.square(), 1.0 - c.beta2);
-                        let (bc1, bc2) = (1.0 - c.beta1.powf(t), 1.0 - c.beta2.powf(t));
-                        let denom = state[1].sqrt() / bc2.sqrt() + c.eps;
-                        let _ = p.g_sub_(&(&state[0] * (c.lr / bc1) / denom));
-                    }
-                }
+        match c.kind {
+            OptimizerKind::Sgd => fused::sgd(&self.params, &[], c.lr, 0.0, c.weight_decay, false, t == 1.0),
+            OptimizerKind::Momentum | OptimizerKind::Nesterov => {
+                let nesterov = c.kind == OptimizerKind::Nesterov;
+                fused::sgd(&self.params, &self.state[0], c.lr, c.momentum, c.weight_decay, nesterov, t == 1.0)
             }
-        });
+            OptimizerKind::Adam | OptimizerKind::Adamw => {
+                let _ = self.step_t.fill_(t);
+                let args = fused::AdamArgs {
+                    lr: c.lr,
+                    beta1: c.beta1,
+                    beta2: c.beta2,
+                    weight_decay: c.weight_decay,
+                    eps: c.eps,
+                    decoupled: c.kind == OptimizerKind::Adamw,
+                };
+                fused::adam(&self.params, &self.state[0], &self.state[1], &self.step_t, &args)
+            }
+            // libtorch has no fused RMSprop, and its fused Adagrad is CPU-only.
+            OptimizerKind::Adagrad | OptimizerKind::Rmsprop => {
+                tch::no_grad(|| {
+                    for (p, s) in self.params.iter_mut().zip(&mut self.state[0]) {
+                        let mut g = p.grad();
+                        if c.weight_decay > 0.0 {
+                            g += &*p * c.weight_decay;
+                        }
+                        if c.kind == OptimizerKind::Adagrad {
+                            let _ = s.addcmul_(&g, &g);
+                        } else {
+                            let _ = s.lerp_(&g.square(), 1.0 - c.alpha);
+                        }
+                        let _ = p.g_sub_(&(g * c.lr / (s.sqrt() + c.eps)));
+                    }
+                });
+                Ok(())
+            }
+        }
     }
 
     /// State tensors named "optim/<variable>/<state>", for a checkpoint.
     pub fn state_tensors(&self) -> Vec<(String, Tensor)> {
         let names = self.cfg.state_names();
-        self.params
-            .iter()
-            .flat_map(|(n, _, s)| s.iter().zip(names).map(move |(t, sn)| (format!("optim/{n}/{sn}"), t.shallow_clone())))
-            .collect()
+        let mut out = Vec::new();
+        for (states, sn) in self.state.iter().zip(names) {
+            for (t, n) in states.iter().zip(&self.names) {
+                out.push((format!("optim/{n}/{sn}"), t.shallow_clone()));
+            }
+        }
+        out
     }
 
     /// Restores what [`state_tensors`] saved.
     pub fn load_state(&mut self, saved: &HashMap<String, Tensor>, steps: i64) -> Result<()> {
         let names = self.cfg.state_names();
         tch::no_grad(|| {
-            for (n, _, state) in &mut self.params {
-                for (t, sn) in state.iter_mut().zip(names) {
+            for (states, sn) in self.state.iter_mut().zip(names) {
+                for (t, n) in states.iter_mut().zip(&self.names) {
                     let key = format!("optim/{n}/{sn}");
                     let src = saved.get(&key).with_context(|| format!("checkpoint lacks {key}"))?;
                     t.f_copy_(src).with_context(|| format!("checkpoint {key} has the wrong shape"))?;

@@ -239,7 +239,7 @@ impl<'a> Trainer<'a> {
             let monitor = step % cfg.log_every == 0;
             let probe = self.net.forward_probe(&xs, true);
             let loss = probe.logits.cross_entropy_for_logits(&ys);
-            self.opt.backward_step(&loss);
+            self.opt.backward_step(&loss).with_context(|| format!("optimizer step {step}"))?;
             pending.push(loss.detach());
             done = step + 1;
             let last = done == cfg.iterations;

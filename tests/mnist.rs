@@ -43,6 +43,30 @@ fn forward_shapes_for_every_activation_and_init() {
     }
 }
 
+/// The CPU's channels-last layout is a speed choice only: same logits and gradients as NCHW.
+#[test]
+fn channels_last_computes_the_same_network() {
+    let x = Tensor::rand([4, 1, 28, 28], (Kind::Float, Device::Cpu));
+    let y = Tensor::from_slice(&[3i64, 1, 4, 1]);
+    for act in [DcnActivation::Relu, DcnActivation::Maxout] {
+        let vs = nn::VarStore::new(Device::Cpu);
+        let mut net = Dcn::new(&vs.root(), act, 2, InitKind::Default);
+        assert!(net.channels_last, "on by default on the CPU");
+        let mut run = |channels_last: bool| {
+            net.channels_last = channels_last;
+            let p = net.forward_probe(&x, false);
+            let grads = Tensor::run_backward(&[p.logits.cross_entropy_for_logits(&y)], &[net.parameters()[1].0], false, false);
+            (p.logits, p.pooled[1].flatten(1, -1), grads[0].shallow_clone())
+        };
+        let (a, b) = (run(true), run(false));
+        for (u, v, what) in [(&a.0, &b.0, "logits"), (&a.1, &b.1, "pool2"), (&a.2, &b.2, "conv2 weight gradient")] {
+            let d = (u - v).abs().max().double_value(&[]);
+            let scale = v.abs().max().double_value(&[]);
+            assert!(d <= 1e-5 * scale, "{act:?} {what}: differ by {d} (scale {scale})");
+        }
+    }
+}
+
 #[test]
 fn xavier_init_has_the_right_spread() {
     let vs = nn::VarStore::new(Device::Cpu);
@@ -80,7 +104,7 @@ fn a_few_steps_reduce_the_loss_on_a_fixed_batch_for_every_optimizer() {
         let loss = || net.forward_t(&x, false).cross_entropy_for_logits(&y);
         let before = loss().double_value(&[]);
         for _ in 0..3 {
-            opt.backward_step(&loss());
+            opt.backward_step(&loss()).unwrap();
         }
         let after = loss().double_value(&[]);
         assert!(after < before, "{kind:?}: loss {before} → {after}");
@@ -226,7 +250,7 @@ fn optimizers_match_libtorch() {
         let mut ours = Optimizer::new(&vs_a, &cfg).unwrap();
         let mut theirs = reference(&vs_b);
         for _ in 0..4 {
-            ours.backward_step(&net_a.forward_t(&x, false).cross_entropy_for_logits(&y));
+            ours.backward_step(&net_a.forward_t(&x, false).cross_entropy_for_logits(&y)).unwrap();
             theirs.backward_step(&net_b.forward_t(&x, false).cross_entropy_for_logits(&y));
         }
         let b = vs_b.variables();

@@ -1,0 +1,78 @@
+// libtorch's fused optimizer kernels and grad reset, which tch does not wrap (its generator skips
+// functions over tensor lists). One call updates every parameter: on CUDA one multi-tensor launch
+// instead of ~9 per parameter, on CPU one pass over memory instead of ~9.
+// Each function returns NULL or a malloc'd error message that the caller frees.
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/_fused_adam.h>
+#include <ATen/ops/_fused_adamw.h>
+#include <ATen/ops/_fused_sgd.h>
+#include <c10/core/GradMode.h>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <vector>
+
+using at::Tensor;
+
+static std::vector<Tensor> list(Tensor **ts, int n) {
+  std::vector<Tensor> v;
+  v.reserve(n);
+  for (int i = 0; i < n; i++) v.push_back(*ts[i]);
+  return v;
+}
+
+static std::vector<Tensor> grads(Tensor **ps, int n) {
+  std::vector<Tensor> v;
+  v.reserve(n);
+  for (int i = 0; i < n; i++) {
+    Tensor g = ps[i]->grad();
+    if (!g.defined()) throw std::runtime_error("a parameter has no gradient");
+    v.push_back(g);
+  }
+  return v;
+}
+
+template <class F>
+static char *guarded(F f) {
+  try {
+    c10::NoGradGuard no_grad;
+    f();
+    return nullptr;
+  } catch (const std::exception &e) {
+    return strdup(e.what());
+  }
+}
+
+extern "C" {
+
+/// Gradients set to undefined, so that the next backward writes them instead of adding to zeros.
+char *nnlab_clear_grads(Tensor **ps, int n) {
+  return guarded([&] {
+    for (int i = 0; i < n; i++) ps[i]->mutable_grad().reset();
+  });
+}
+
+/// Adam (L2 weight decay) or AdamW (decoupled), PyTorch's rule; `step` is a float scalar tensor on
+/// the parameters' device that already holds the 1-based step number.
+char *nnlab_fused_adam(Tensor **ps, Tensor **exp_avgs, Tensor **exp_avg_sqs, int n, Tensor *step, double lr, double beta1,
+                       double beta2, double weight_decay, double eps, int decoupled) {
+  return guarded([&] {
+    std::vector<Tensor> steps(n, *step);
+    auto p = list(ps, n), g = grads(ps, n), m = list(exp_avgs, n), v = list(exp_avg_sqs, n);
+    if (decoupled)
+      at::_fused_adamw_(p, g, m, v, {}, steps, lr, beta1, beta2, weight_decay, eps, false, false);
+    else
+      at::_fused_adam_(p, g, m, v, {}, steps, lr, beta1, beta2, weight_decay, eps, false, false);
+  });
+}
+
+/// SGD with optional (Nesterov) momentum; on the first step the buffers take the gradient, as in PyTorch.
+char *nnlab_fused_sgd(Tensor **ps, Tensor **bufs, int n, double lr, double momentum, double weight_decay, int nesterov,
+                      int first_step) {
+  return guarded([&] {
+    auto p = list(ps, n), g = grads(ps, n);
+    std::vector<Tensor> b = momentum > 0 ? list(bufs, n) : std::vector<Tensor>{};
+    at::_fused_sgd_(p, g, b, weight_decay, momentum, lr, 0.0, nesterov != 0, false, first_step != 0);
+  });
+}
+}
