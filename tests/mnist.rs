@@ -202,6 +202,23 @@ fn short_real_run_logs_everything() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "(32, 1, 5, 5) (10,) 16", "weights, and Adam's two moments per variable");
 }
 
+/// A C++ exception inside the fused kernels comes back as an error (one line), not an abort.
+#[test]
+fn fused_kernel_errors_are_errors() {
+    let p = Tensor::zeros([3], (Kind::Float, Device::Cpu)).set_requires_grad(true);
+    let state = [p.zeros_like()];
+    let step = Tensor::ones([], (Kind::Float, Device::Cpu));
+    let args = nnlab::fused::AdamArgs { lr: 1e-3, beta1: 0.9, beta2: 0.999, weight_decay: 0.0, eps: 1e-8, decoupled: false };
+    let err = nnlab::fused::adam(&[p.shallow_clone()], &state, &state, &step, &args).unwrap_err().to_string();
+    assert!(err.contains("has no gradient"), "{err}");
+    (&p * 2.0).sum(Kind::Float).backward();
+    let wrong = [Tensor::zeros([5], (Kind::Float, Device::Cpu))];
+    let err = nnlab::fused::adam(&[p.shallow_clone()], &wrong, &wrong, &step, &args).unwrap_err().to_string();
+    assert!(err.contains("first-moment state does not match") && !err.contains('\n'), "{err}");
+    nnlab::fused::adam(&[p.shallow_clone()], &state, &[p.zeros_like()], &step, &args).unwrap();
+    assert!(p.double_value(&[0]) < 0.0, "a step against the gradient");
+}
+
 /// Our optimizers follow libtorch's own (tch's nn::Optimizer) step for step.
 #[test]
 fn optimizers_match_libtorch() {

@@ -10,14 +10,34 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 using at::Tensor;
 
-static std::vector<Tensor> list(Tensor **ts, int n) {
+// The CPU kernels walk every list with the parameter's element count and do not check the others
+// (measured: a too-small state tensor is accepted), so the shim checks.
+static void check_like(const Tensor &p, const Tensor &t, const char *what) {
+  if (!t.defined()) throw std::runtime_error(std::string("a parameter has no ") + what);
+  if (t.sizes() != p.sizes() || t.strides() != p.strides() || t.dtype() != p.dtype() || t.device() != p.device())
+    throw std::runtime_error(std::string("a ") + what + " does not match its parameter's shape, layout, type or device");
+}
+
+static std::vector<Tensor> params(Tensor **ps, int n) {
   std::vector<Tensor> v;
   v.reserve(n);
-  for (int i = 0; i < n; i++) v.push_back(*ts[i]);
+  for (int i = 0; i < n; i++) v.push_back(*ps[i]);
+  return v;
+}
+
+static std::vector<Tensor> list(Tensor **ps, Tensor **ts, int n, const char *what) {
+  std::vector<Tensor> v;
+  v.reserve(n);
+  for (int i = 0; i < n; i++) {
+    check_like(*ps[i], *ts[i], what);
+    v.push_back(*ts[i]);
+  }
   return v;
 }
 
@@ -26,7 +46,7 @@ static std::vector<Tensor> grads(Tensor **ps, int n) {
   v.reserve(n);
   for (int i = 0; i < n; i++) {
     Tensor g = ps[i]->grad();
-    if (!g.defined()) throw std::runtime_error("a parameter has no gradient");
+    check_like(*ps[i], g, "gradient");
     v.push_back(g);
   }
   return v;
@@ -58,7 +78,7 @@ char *nnlab_fused_adam(Tensor **ps, Tensor **exp_avgs, Tensor **exp_avg_sqs, int
                        double beta2, double weight_decay, double eps, int decoupled) {
   return guarded([&] {
     std::vector<Tensor> steps(n, *step);
-    auto p = list(ps, n), g = grads(ps, n), m = list(exp_avgs, n), v = list(exp_avg_sqs, n);
+    auto p = params(ps, n), g = grads(ps, n), m = list(ps, exp_avgs, n, "first-moment state"), v = list(ps, exp_avg_sqs, n, "second-moment state");
     if (decoupled)
       at::_fused_adamw_(p, g, m, v, {}, steps, lr, beta1, beta2, weight_decay, eps, false, false);
     else
@@ -70,8 +90,8 @@ char *nnlab_fused_adam(Tensor **ps, Tensor **exp_avgs, Tensor **exp_avg_sqs, int
 char *nnlab_fused_sgd(Tensor **ps, Tensor **bufs, int n, double lr, double momentum, double weight_decay, int nesterov,
                       int first_step) {
   return guarded([&] {
-    auto p = list(ps, n), g = grads(ps, n);
-    std::vector<Tensor> b = momentum > 0 ? list(bufs, n) : std::vector<Tensor>{};
+    auto p = params(ps, n), g = grads(ps, n);
+    std::vector<Tensor> b = momentum > 0 ? list(ps, bufs, n, "momentum buffer") : std::vector<Tensor>{};
     at::_fused_sgd_(p, g, b, weight_decay, momentum, lr, 0.0, nesterov != 0, false, first_step != 0);
   });
 }
