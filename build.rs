@@ -5,6 +5,8 @@ use std::path::Path;
 fn main() {
     let lib = std::env::var("DEP_TCH_LIBTORCH_LIB").expect("torch-sys exports the libtorch lib dir");
     println!("cargo:rustc-link-arg=-Wl,-rpath,{lib}");
+    // src/device.rs overrides MKL's vendor check; exported, the executable's definition is the one found.
+    println!("cargo:rustc-link-arg=-Wl,--export-dynamic-symbol=mkl_serv_intel_cpu_true");
     println!("cargo:rerun-if-changed=src/shim/fused.cpp");
     cc::Build::new()
         .cpp(true)
