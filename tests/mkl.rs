@@ -11,7 +11,11 @@ fn our_mkl_vendor_check_takes_precedence_over_libtorchs() {
             libc::dlsym(libc::RTLD_NEXT, c"mkl_serv_intel_cpu_true".as_ptr()),
         )
     };
-    assert_eq!(found as usize, nnlab::device::mkl_serv_intel_cpu_true as usize, "the executable's definition is not the one found");
+    assert_eq!(
+        found as usize,
+        nnlab::device::mkl_serv_intel_cpu_true as *const () as usize,
+        "the executable's definition is not the one found"
+    );
     // A libtorch without MKL's function would leave the override (and its speed-up) silently dead.
     assert!(!theirs.is_null() && theirs != found, "libtorch_cpu no longer has mkl_serv_intel_cpu_true");
     assert_eq!(nnlab::device::mkl_serv_intel_cpu_true(), 1);
