@@ -50,8 +50,9 @@ impl GdModel for NeuralNetwork {
         act_fun_(&mut z1, self.act);
         self.a1 = z1;
         // z2 = a1 W2 + b2 ; probs = softmax(z2)
-        // z2 is written column-major ([K, N] memory): MKL's N×K product with K = 2 takes 40% less time so
-        // than row-major, and softmax over classes is then over the outer dimension, its fast path.
+        // z2 is written column-major ([K, N] memory): MKL's N×K product (K = 2) into that layout takes 40%
+        // less time than into row-major, and softmax over classes then runs over the outer dimension, its
+        // fast path.
         let (n, k) = (x.size()[0], self.l2.b.size()[0]);
         let z2 = Tensor::empty([k, n], (x.kind(), x.device())).tr();
         let _ = self.l2.b.addmm_out(&z2, &self.a1, &self.l2.w);

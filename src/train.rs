@@ -239,7 +239,11 @@ impl<'a> Trainer<'a> {
             let monitor = step % cfg.log_every == 0;
             let probe = self.net.forward_probe(&xs, true);
             let loss = probe.logits.cross_entropy_for_logits(&ys);
-            self.opt.backward_step(&loss).with_context(|| format!("optimizer step {step}"))?;
+            if let Err(e) = self.opt.backward_step(&loss) {
+                // The losses computed before this step are still logged; the optimizer's error is the one reported.
+                let _ = self.flush_losses(run, &mut pending, pending_from);
+                return Err(e.context(format!("optimizer step {step}")));
+            }
             pending.push(loss.detach());
             done = step + 1;
             let last = done == cfg.iterations;
