@@ -1,5 +1,5 @@
 // torch-sys's own rpath flag does not reach our binaries; link args only apply to the package that emits them.
-// src/shim/fused.cpp reaches libtorch functions tch does not wrap (see src/fused.rs).
+// src/shim/*.cpp reach libtorch functions tch does not wrap (src/fused.rs, src/generator.rs).
 use std::path::Path;
 
 fn main() {
@@ -7,7 +7,7 @@ fn main() {
     println!("cargo:rustc-link-arg=-Wl,-rpath,{lib}");
     // src/device.rs overrides MKL's vendor check; exported, the executable's definition is the one found.
     println!("cargo:rustc-link-arg=-Wl,--export-dynamic-symbol=mkl_serv_intel_cpu_true");
-    println!("cargo:rerun-if-changed=src/shim/fused.cpp");
+    println!("cargo:rerun-if-changed=src/shim");
     cc::Build::new()
         .cpp(true)
         .pic(true)
@@ -17,5 +17,6 @@ fn main() {
         .flag("-O2")
         .warnings(false)
         .file("src/shim/fused.cpp")
+        .file("src/shim/generator.cpp")
         .compile("nnlab_shim");
 }

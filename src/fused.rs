@@ -1,52 +1,12 @@
 //! libtorch's fused optimizer kernels (`_fused_adam_`, `_fused_adamw_`, `_fused_sgd_`) and grad reset,
-//! through the small C++ shim in src/shim/fused.cpp because tch does not wrap functions over tensor
+//! through the small C++ shim in src/shim/fused.cpp ([`crate::shim`]) because tch does not wrap functions over tensor
 //! lists. One call updates every parameter: one pass over memory on the CPU, one multi-tensor launch
 //! on CUDA, instead of ~9 kernels per parameter (BENCHMARKS.md).
-use anyhow::{anyhow, Result};
-use std::ffi::{c_char, c_int, CStr};
+use crate::shim::{check, nnlab_clear_grads, nnlab_fused_adam, nnlab_fused_sgd, ptrs};
+use anyhow::Result;
+use std::ffi::c_int;
 use tch::Tensor;
 use torch_sys::C_tensor;
-
-extern "C" {
-    fn nnlab_clear_grads(ps: *const *mut C_tensor, n: c_int) -> *mut c_char;
-    fn nnlab_fused_adam(
-        ps: *const *mut C_tensor,
-        exp_avgs: *const *mut C_tensor,
-        exp_avg_sqs: *const *mut C_tensor,
-        n: c_int,
-        step: *mut C_tensor,
-        lr: f64,
-        beta1: f64,
-        beta2: f64,
-        weight_decay: f64,
-        eps: f64,
-        decoupled: c_int,
-    ) -> *mut c_char;
-    fn nnlab_fused_sgd(
-        ps: *const *mut C_tensor,
-        bufs: *const *mut C_tensor,
-        n: c_int,
-        lr: f64,
-        momentum: f64,
-        weight_decay: f64,
-        nesterov: c_int,
-        first_step: c_int,
-    ) -> *mut c_char;
-}
-
-fn ptrs(ts: &[Tensor]) -> Vec<*mut C_tensor> {
-    ts.iter().map(|t| t.as_ptr() as *mut C_tensor).collect()
-}
-
-fn check(err: *mut c_char) -> Result<()> {
-    if err.is_null() {
-        return Ok(());
-    }
-    // SAFETY: a non-null return is a NUL-terminated string from strdup, owned by us.
-    let msg = unsafe { CStr::from_ptr(err) }.to_string_lossy().lines().next().unwrap_or_default().to_string();
-    unsafe { libc::free(err.cast()) };
-    Err(anyhow!("libtorch: {msg}"))
-}
 
 /// Leaves every gradient undefined, so that the next backward writes it rather than adding it to zeros.
 pub fn clear_grads(params: &[Tensor]) -> Result<()> {

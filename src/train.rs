@@ -10,6 +10,7 @@ use crate::dcn::{Dcn, DcnActivation, InitKind, LAYERS};
 use crate::device::DeviceArg;
 use crate::events::truncate_dir_events;
 use crate::gd::{progress_bar, say};
+use crate::generator;
 use crate::histogram::device_stats;
 use crate::images::{png_gray, tile};
 use crate::mnist::{DatasetKind, MnistData, Split};
@@ -129,8 +130,8 @@ pub fn load_run_config(dir: &Path) -> Result<TrainConfig> {
 
 /// Continues the run in `dir` from its checkpoint to the configured iteration count, appending to the
 /// same TensorBoard run: events at or after the checkpoint's step are dropped first, so no step is
-/// logged twice. Batches and dropout are reseeded with seed + step, so a resumed run is reproducible
-/// but not bit-identical to an uninterrupted one.
+/// logged twice. The checkpoint holds the epoch's image order and the random generator's state, so the
+/// resumed run computes exactly what the uninterrupted one would have (tested bit for bit on the CPU).
 pub fn resume(dir: &Path, cfg: &TrainConfig, device: Device, data: &MnistData) -> Result<TrainReport> {
     let meta: Checkpoint = serde_json::from_str(
         &std::fs::read_to_string(dir.join("checkpoint.json"))
@@ -159,13 +160,23 @@ fn drive(trainer: Result<Trainer>, mut run: Run) -> Result<TrainReport> {
     Ok(report)
 }
 
-/// checkpoint.json beside checkpoint.safetensors (weights + optimizer state).
+/// checkpoint.json beside checkpoint.safetensors (weights, optimizer state, epoch order, generator state).
 #[derive(Serialize, Deserialize)]
 struct Checkpoint {
     /// Iterations completed.
     step: i64,
     optimizer_steps: i64,
     seed: u64,
+    /// Position in the saved epoch order; absent in checkpoints from before it was saved, which resume
+    /// reseeded with seed + step instead.
+    #[serde(default)]
+    cursor: Option<i64>,
+}
+
+/// The current epoch's random order of the training images, and how many of them were used.
+struct EpochOrder {
+    perm: Tensor,
+    cursor: i64,
 }
 
 struct Trainer<'a> {
@@ -178,6 +189,7 @@ struct Trainer<'a> {
     train: Split,
     validation: Split,
     test: Split,
+    order: EpochOrder,
 }
 
 impl<'a> Trainer<'a> {
@@ -194,6 +206,7 @@ impl<'a> Trainer<'a> {
         if data.train.len() < cfg.batch_size {
             bail!("--batch-size {} is larger than the {} training images", cfg.batch_size, data.train.len());
         }
+        let order = EpochOrder { perm: Tensor::randperm(data.train.len(), (Kind::Int64, device)), cursor: 0 };
         Ok(Trainer {
             cfg,
             start_step,
@@ -201,6 +214,7 @@ impl<'a> Trainer<'a> {
             vs,
             net,
             opt,
+            order,
             train: data.train.to_device(device),
             validation: data.validation.to_device(device),
             test: data.test.to_device(device),
@@ -217,8 +231,6 @@ impl<'a> Trainer<'a> {
         }
 
         let pb = progress_bar(cfg.iterations as u64, cfg.progress, "it");
-        let mut perm = Tensor::randperm(n, (Kind::Int64, self.device));
-        let mut cursor = 0;
         let mut pending: Vec<Tensor> = Vec::with_capacity(cfg.log_every as usize);
         let mut pending_from = self.start_step;
         let (mut val_acc, mut test_acc) = (f64::NAN, f64::NAN);
@@ -228,12 +240,11 @@ impl<'a> Trainer<'a> {
         pb.set_position(done as u64);
         pb.reset_eta();
         for step in self.start_step..cfg.iterations {
-            if cursor + cfg.batch_size > n {
-                perm = Tensor::randperm(n, (Kind::Int64, self.device));
-                cursor = 0;
+            if self.order.cursor + cfg.batch_size > n {
+                self.order = EpochOrder { perm: Tensor::randperm(n, (Kind::Int64, self.device)), cursor: 0 };
             }
-            let idx = perm.narrow(0, cursor, cfg.batch_size);
-            cursor += cfg.batch_size;
+            let idx = self.order.perm.narrow(0, self.order.cursor, cfg.batch_size);
+            self.order.cursor += cfg.batch_size;
             let xs = self.train.images.index_select(0, &idx);
             let ys = self.train.labels.index_select(0, &idx);
             let monitor = step % cfg.log_every == 0;
@@ -304,15 +315,20 @@ impl<'a> Trainer<'a> {
         })
     }
 
-    /// Weights and optimizer state (checkpoint.safetensors) and the step (checkpoint.json), each
-    /// written to a temporary file and renamed, so a kill leaves the previous checkpoint intact.
+    /// Weights, optimizer state, epoch order and generator states (checkpoint.safetensors) and the
+    /// step (checkpoint.json), each written to a temporary file and renamed, so a kill leaves the
+    /// previous checkpoint intact.
     fn save_checkpoint(&self, dir: &Path, step: i64) -> Result<()> {
         let mut named: Vec<(String, Tensor)> = self.vs.variables().into_iter().collect();
         named.extend(self.opt.state_tensors());
+        named.push(("data/perm".into(), self.order.perm.shallow_clone()));
+        for (key, device) in self.generators() {
+            named.push((key.into(), generator::state(device)?));
+        }
         let tmp = dir.join("checkpoint.safetensors.tmp");
         Tensor::write_safetensors(&named, &tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
         std::fs::rename(&tmp, dir.join("checkpoint.safetensors")).context("cannot write checkpoint.safetensors")?;
-        let meta = Checkpoint { step, optimizer_steps: self.opt.steps, seed: self.cfg.seed };
+        let meta = Checkpoint { step, optimizer_steps: self.opt.steps, seed: self.cfg.seed, cursor: Some(self.order.cursor) };
         write_file(&dir.join("checkpoint.json"), serde_json::to_string_pretty(&meta)?.as_bytes())
     }
 
@@ -321,7 +337,7 @@ impl<'a> Trainer<'a> {
         let saved: HashMap<String, Tensor> = Tensor::read_safetensors(&path)
             .with_context(|| format!("cannot read {}", path.display()))?
             .into_iter()
-            .map(|(n, t)| (n, t.to_device(self.device)))
+            .map(|(n, t)| if n.starts_with("rng/") { (n, t) } else { (n, t.to_device(self.device)) })
             .collect();
         tch::no_grad(|| {
             for (name, mut var) in self.vs.variables() {
@@ -330,7 +346,29 @@ impl<'a> Trainer<'a> {
             }
             Ok::<(), anyhow::Error>(())
         })?;
-        self.opt.load_state(&saved, meta.optimizer_steps)
+        self.opt.load_state(&saved, meta.optimizer_steps)?;
+        if let Some(cursor) = meta.cursor {
+            let perm = saved.get("data/perm").with_context(|| format!("{} lacks data/perm", path.display()))?;
+            let n = self.train.len();
+            if perm.size() != [n] || !(0..=n).contains(&cursor) {
+                bail!("{}: the saved epoch order does not fit {n} training images", path.display());
+            }
+            self.order = EpochOrder { perm: perm.shallow_clone(), cursor };
+            for (key, device) in self.generators() {
+                let state = saved.get(key).with_context(|| format!("{} lacks {key}", path.display()))?;
+                generator::set_state(device, state).with_context(|| format!("{}: {key} is not a generator state", path.display()))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The random generators a step draws from: the CPU's, and the GPU's when training there.
+    fn generators(&self) -> Vec<(&'static str, Device)> {
+        let mut g = vec![("rng/cpu", Device::Cpu)];
+        if self.device.is_cuda() {
+            g.push(("rng/cuda", self.device));
+        }
+        g
     }
 
     /// Writes the losses of steps `first..` (one transfer) and returns the last; a non-finite loss

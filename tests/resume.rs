@@ -70,6 +70,16 @@ fn ctrl_c_checkpoints_and_resume_finishes_without_duplicate_steps() {
     assert_eq!(val, vec![99, 199, 299, 399]);
     let final_err = tb["scalars"]["test/error"].as_array().unwrap().last().unwrap()[1].as_f64().unwrap();
     assert!(final_err < 0.15, "test error after a resumed 400-iteration run: {final_err}");
+
+    // The same run without the interruption: the same losses and the same weights, bit for bit.
+    let plain = tempfile::tempdir().unwrap();
+    let out = start(plain.path(), &[]).wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let plain_dir = std::fs::read_dir(plain.path().join("mnist_dcn")).unwrap().next().unwrap().unwrap().path();
+    let losses = |d: &Path| scalars(&read_dir_events(d).unwrap(), "train/loss");
+    assert_eq!(losses(&dir), losses(&plain_dir), "resumed at step {stopped}: the losses differ from the uninterrupted run's");
+    let weights = |d: &Path| std::fs::read(d.join("model.safetensors")).unwrap();
+    assert!(weights(&dir) == weights(&plain_dir), "resumed at step {stopped}: the final weights differ");
 }
 
 #[test]

@@ -1,18 +1,15 @@
 // libtorch's fused optimizer kernels and grad reset, which tch does not wrap (its generator skips
 // functions over tensor lists). One call updates every parameter: on CUDA one multi-tensor launch
 // instead of ~9 per parameter, on CPU one pass over memory instead of ~9.
-// Each function returns NULL or a malloc'd error message that the caller frees.
 #include <ATen/core/Tensor.h>
 #include <ATen/ops/_fused_adam.h>
 #include <ATen/ops/_fused_adamw.h>
 #include <ATen/ops/_fused_sgd.h>
-#include <c10/core/GradMode.h>
-#include <cstdlib>
-#include <cstring>
-#include <exception>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "guarded.h"
 
 using at::Tensor;
 
@@ -50,17 +47,6 @@ static std::vector<Tensor> grads(Tensor **ps, int n) {
     v.push_back(g);
   }
   return v;
-}
-
-template <class F>
-static char *guarded(F f) {
-  try {
-    c10::NoGradGuard no_grad;
-    f();
-    return nullptr;
-  } catch (const std::exception &e) {
-    return strdup(e.what());
-  }
 }
 
 extern "C" {
