@@ -133,21 +133,34 @@ pub fn load_run_config(dir: &Path) -> Result<TrainConfig> {
 /// logged twice. The checkpoint holds the epoch's image order and the random generator's state, so the
 /// resumed run computes exactly what the uninterrupted one would have (tested bit for bit on the CPU).
 pub fn resume(dir: &Path, cfg: &TrainConfig, device: Device, data: &MnistData) -> Result<TrainReport> {
-    let meta: Checkpoint = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("checkpoint.json"))
-            .with_context(|| format!("{} has no checkpoint to resume from", dir.display()))?,
-    )
-    .context("checkpoint.json is corrupt")?;
+    let (meta, saved) = read_checkpoint(dir)?;
     if meta.step >= cfg.iterations {
         bail!("{} already reached {} of {} iterations", dir.display(), meta.step, cfg.iterations);
     }
     let mut trainer = Trainer::new(cfg, device, data, meta.step);
     if let Ok(t) = &mut trainer {
-        t.load_checkpoint(dir, &meta)?;
+        t.load_checkpoint(&saved, &meta).with_context(|| format!("{}/checkpoint.safetensors", dir.display()))?;
     }
     let dropped = truncate_dir_events(dir, meta.step)?;
     eprintln!("resuming {} at step {} ({dropped} events after the checkpoint dropped)", dir.display(), meta.step);
     drive(trainer, Run::reopen(dir)?)
+}
+
+/// checkpoint.safetensors and the step it holds. The step is read from inside the file, so a kill
+/// between writing it and checkpoint.json (the human-readable copy) cannot pair weights with the
+/// wrong step; checkpoints from before it was stored there fall back to checkpoint.json.
+fn read_checkpoint(dir: &Path) -> Result<(Checkpoint, HashMap<String, Tensor>)> {
+    let path = dir.join("checkpoint.safetensors");
+    if !path.exists() {
+        bail!("{} has no checkpoint to resume from", dir.display());
+    }
+    let saved: HashMap<String, Tensor> =
+        Tensor::read_safetensors(&path).with_context(|| format!("cannot read {}", path.display()))?.into_iter().collect();
+    let meta = match saved.get("meta/checkpoint") {
+        Some(json) => serde_json::from_slice(&Vec::<u8>::try_from(json)?),
+        None => serde_json::from_str(&std::fs::read_to_string(dir.join("checkpoint.json")).context("cannot read checkpoint.json")?),
+    };
+    Ok((meta.with_context(|| format!("{}: the checkpoint's step record is corrupt", dir.display()))?, saved))
 }
 
 fn drive(trainer: Result<Trainer>, mut run: Run) -> Result<TrainReport> {
@@ -315,48 +328,61 @@ impl<'a> Trainer<'a> {
         })
     }
 
-    /// Weights, optimizer state, epoch order and generator states (checkpoint.safetensors) and the
-    /// step (checkpoint.json), each written to a temporary file and renamed, so a kill leaves the
-    /// previous checkpoint intact.
+    /// checkpoint.safetensors: weights, optimizer state, epoch order, generator states and the step
+    /// record, written to a temporary file and renamed, so a kill leaves the previous checkpoint
+    /// intact; then checkpoint.json, a readable copy of the step record.
     fn save_checkpoint(&self, dir: &Path, step: i64) -> Result<()> {
         let mut named: Vec<(String, Tensor)> = self.vs.variables().into_iter().collect();
         named.extend(self.opt.state_tensors());
-        named.push(("data/perm".into(), self.order.perm.shallow_clone()));
-        for (key, device) in self.generators() {
-            named.push((key.into(), generator::state(device)?));
-        }
+        // Without a generator state (untested on CUDA so far) the checkpoint is still worth writing:
+        // a resume then reseeds with seed + step, reproducible but not identical.
+        let rng: Result<Vec<(String, Tensor)>> =
+            self.generators().into_iter().map(|(key, device)| Ok((key.to_string(), generator::state(device)?))).collect();
+        let exact = match rng {
+            Ok(states) => {
+                named.extend(states);
+                named.push(("data/perm".into(), self.order.perm.shallow_clone()));
+                true
+            }
+            Err(e) => {
+                eprintln!("warning: checkpoint without the random generator's state ({e:#}); a resume will reseed");
+                false
+            }
+        };
+        let meta = Checkpoint { step, optimizer_steps: self.opt.steps, seed: self.cfg.seed, cursor: exact.then_some(self.order.cursor) };
+        let json = serde_json::to_string_pretty(&meta)?;
+        named.push(("meta/checkpoint".into(), Tensor::from_slice(json.as_bytes())));
         let tmp = dir.join("checkpoint.safetensors.tmp");
         Tensor::write_safetensors(&named, &tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
         std::fs::rename(&tmp, dir.join("checkpoint.safetensors")).context("cannot write checkpoint.safetensors")?;
-        let meta = Checkpoint { step, optimizer_steps: self.opt.steps, seed: self.cfg.seed, cursor: Some(self.order.cursor) };
-        write_file(&dir.join("checkpoint.json"), serde_json::to_string_pretty(&meta)?.as_bytes())
+        write_file(&dir.join("checkpoint.json"), json.as_bytes())
     }
 
-    fn load_checkpoint(&mut self, dir: &Path, meta: &Checkpoint) -> Result<()> {
-        let path = dir.join("checkpoint.safetensors");
-        let saved: HashMap<String, Tensor> = Tensor::read_safetensors(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?
-            .into_iter()
-            .map(|(n, t)| if n.starts_with("rng/") { (n, t) } else { (n, t.to_device(self.device)) })
+    /// Restores what [`save_checkpoint`] wrote (as read by [`read_checkpoint`]).
+    fn load_checkpoint(&mut self, saved: &HashMap<String, Tensor>, meta: &Checkpoint) -> Result<()> {
+        let get = |name: &str| saved.get(name).with_context(|| format!("it lacks {name}"));
+        let on_device: HashMap<String, Tensor> = saved
+            .iter()
+            .filter(|(n, _)| !n.starts_with("rng/") && !n.starts_with("meta/"))
+            .map(|(n, t)| (n.clone(), t.to_device(self.device)))
             .collect();
         tch::no_grad(|| {
             for (name, mut var) in self.vs.variables() {
-                let src = saved.get(&name).with_context(|| format!("{} lacks {name}", path.display()))?;
-                var.f_copy_(src).with_context(|| format!("{}: {name} has the wrong shape for this configuration", path.display()))?;
+                var.f_copy_(&on_device.get(&name).with_context(|| format!("it lacks {name}"))?.shallow_clone())
+                    .with_context(|| format!("{name} has the wrong shape for this configuration"))?;
             }
             Ok::<(), anyhow::Error>(())
         })?;
-        self.opt.load_state(&saved, meta.optimizer_steps)?;
+        self.opt.load_state(&on_device, meta.optimizer_steps)?;
         if let Some(cursor) = meta.cursor {
-            let perm = saved.get("data/perm").with_context(|| format!("{} lacks data/perm", path.display()))?;
+            let perm = &on_device["data/perm"];
             let n = self.train.len();
             if perm.size() != [n] || !(0..=n).contains(&cursor) {
-                bail!("{}: the saved epoch order does not fit {n} training images", path.display());
+                bail!("the saved epoch order does not fit {n} training images");
             }
             self.order = EpochOrder { perm: perm.shallow_clone(), cursor };
             for (key, device) in self.generators() {
-                let state = saved.get(key).with_context(|| format!("{} lacks {key}", path.display()))?;
-                generator::set_state(device, state).with_context(|| format!("{}: {key} is not a generator state", path.display()))?;
+                generator::set_state(device, get(key)?).with_context(|| format!("{key} is not a generator state"))?;
             }
         }
         Ok(())
