@@ -40,7 +40,7 @@ pub struct Dcn {
     fc2: nn::Linear,
     act: DcnActivation,
     pieces: i64,
-    /// Run the conv layers on channels-last (NHWC) activations: libtorch's CPU max-pool is 15× faster
+    /// Run the conv layers on channels-last (NHWC) activations: libtorch's CPU max-pool is ≈13× faster
     /// on them (BENCHMARKS.md). On by default on the CPU only, where it was measured.
     pub channels_last: bool,
 }

@@ -1,7 +1,7 @@
 //! libtorch's fused optimizer kernels (`_fused_adam_`, `_fused_adamw_`, `_fused_sgd_`) and grad reset,
-//! through the small C++ shim in src/shim/fused.cpp ([`crate::shim`]) because tch does not wrap functions over tensor
-//! lists. One call updates every parameter: one pass over memory on the CPU, one multi-tensor launch
-//! on CUDA, instead of ~9 kernels per parameter (BENCHMARKS.md).
+//! through the C++ shim src/shim/fused.cpp, because tch does not wrap functions over tensor lists.
+//! One call updates every parameter: one pass over memory on the CPU, one multi-tensor launch on
+//! CUDA, instead of ~9 kernels per parameter (BENCHMARKS.md).
 use crate::shim::{check, nnlab_clear_grads, nnlab_fused_adam, nnlab_fused_sgd, ptrs};
 use anyhow::Result;
 use std::ffi::c_int;

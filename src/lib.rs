@@ -1,8 +1,9 @@
 //! nnlab: the backprop-from-scratch (Make-Moons) and MNIST DCN assignment on libtorch.
 //!
 //! Part 1: [`activation`], [`three_layer`] (the 3-layer net), [`layer`] (any depth), [`gd`] (`fit_model`),
-//! [`data`]. Part 2: [`idx`], [`mnist`], [`dcn`] (the model), [`optim`] (over [`fused`] kernels), [`train`]. Shared: [`summary`]
-//! (TensorBoard event writer), [`histogram`], [`events`] (reader), [`run`], [`plot`], [`device`].
+//! [`data`]. Part 2: [`idx`], [`mnist`], [`dcn`] (the model), [`optim`] (over [`fused`] kernels), [`train`]
+//! (checkpoints with [`generator`] state). Shared: [`summary`] (TensorBoard event writer), [`histogram`],
+//! [`events`] (reader), [`run`], [`plot`], [`device`].
 pub mod activation;
 pub mod cli;
 pub mod data;

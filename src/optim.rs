@@ -116,15 +116,15 @@ impl Optimizer {
     fn step(&mut self) -> Result<()> {
         self.steps += 1;
         let c = &self.cfg;
-        let t = self.steps as f64;
+        let first = self.steps == 1;
         match c.kind {
-            OptimizerKind::Sgd => fused::sgd(&self.params, &[], c.lr, 0.0, c.weight_decay, false, t == 1.0),
+            OptimizerKind::Sgd => fused::sgd(&self.params, &[], c.lr, 0.0, c.weight_decay, false, first),
             OptimizerKind::Momentum | OptimizerKind::Nesterov => {
                 let nesterov = c.kind == OptimizerKind::Nesterov;
-                fused::sgd(&self.params, &self.state[0], c.lr, c.momentum, c.weight_decay, nesterov, t == 1.0)
+                fused::sgd(&self.params, &self.state[0], c.lr, c.momentum, c.weight_decay, nesterov, first)
             }
             OptimizerKind::Adam | OptimizerKind::Adamw => {
-                let _ = self.step_t.fill_(t);
+                let _ = self.step_t.fill_(self.steps as f64);
                 let args = fused::AdamArgs {
                     lr: c.lr,
                     beta1: c.beta1,

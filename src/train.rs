@@ -360,7 +360,9 @@ impl<'a> Trainer<'a> {
 
     /// Restores what [`save_checkpoint`] wrote (as read by [`read_checkpoint`]).
     fn load_checkpoint(&mut self, saved: &HashMap<String, Tensor>, meta: &Checkpoint) -> Result<()> {
-        let get = |name: &str| saved.get(name).with_context(|| format!("it lacks {name}"));
+        fn get<'m>(map: &'m HashMap<String, Tensor>, name: &str) -> Result<&'m Tensor> {
+            map.get(name).with_context(|| format!("it lacks {name}"))
+        }
         let on_device: HashMap<String, Tensor> = saved
             .iter()
             .filter(|(n, _)| !n.starts_with("rng/") && !n.starts_with("meta/"))
@@ -368,21 +370,20 @@ impl<'a> Trainer<'a> {
             .collect();
         tch::no_grad(|| {
             for (name, mut var) in self.vs.variables() {
-                var.f_copy_(&on_device.get(&name).with_context(|| format!("it lacks {name}"))?.shallow_clone())
-                    .with_context(|| format!("{name} has the wrong shape for this configuration"))?;
+                var.f_copy_(get(&on_device, &name)?).with_context(|| format!("{name} has the wrong shape for this configuration"))?;
             }
             Ok::<(), anyhow::Error>(())
         })?;
         self.opt.load_state(&on_device, meta.optimizer_steps)?;
         if let Some(cursor) = meta.cursor {
-            let perm = &on_device["data/perm"];
+            let perm = get(&on_device, "data/perm")?;
             let n = self.train.len();
             if perm.size() != [n] || !(0..=n).contains(&cursor) {
                 bail!("the saved epoch order does not fit {n} training images");
             }
             self.order = EpochOrder { perm: perm.shallow_clone(), cursor };
             for (key, device) in self.generators() {
-                generator::set_state(device, get(key)?).with_context(|| format!("{key} is not a generator state"))?;
+                generator::set_state(device, get(saved, key)?).with_context(|| format!("{key} is not a generator state"))?;
             }
         }
         Ok(())

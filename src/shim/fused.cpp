@@ -21,32 +21,27 @@ static void check_like(const Tensor &p, const Tensor &t, const char *what) {
     throw std::runtime_error(std::string("a ") + what + " does not match its parameter's shape, layout, type or device");
 }
 
-static std::vector<Tensor> params(Tensor **ps, int n) {
+// get(i) for every parameter i, each checked against its parameter unless `what` is null.
+template <class Get>
+static std::vector<Tensor> collect(Tensor **ps, int n, const char *what, Get get) {
   std::vector<Tensor> v;
   v.reserve(n);
-  for (int i = 0; i < n; i++) v.push_back(*ps[i]);
+  for (int i = 0; i < n; i++) {
+    Tensor t = get(i);
+    if (what) check_like(*ps[i], t, what);
+    v.push_back(t);
+  }
   return v;
+}
+
+static std::vector<Tensor> params(Tensor **ps, int n) { return collect(ps, n, nullptr, [&](int i) { return *ps[i]; }); }
+
+static std::vector<Tensor> grads(Tensor **ps, int n) {
+  return collect(ps, n, "gradient", [&](int i) { return ps[i]->grad(); });
 }
 
 static std::vector<Tensor> list(Tensor **ps, Tensor **ts, int n, const char *what) {
-  std::vector<Tensor> v;
-  v.reserve(n);
-  for (int i = 0; i < n; i++) {
-    check_like(*ps[i], *ts[i], what);
-    v.push_back(*ts[i]);
-  }
-  return v;
-}
-
-static std::vector<Tensor> grads(Tensor **ps, int n) {
-  std::vector<Tensor> v;
-  v.reserve(n);
-  for (int i = 0; i < n; i++) {
-    Tensor g = ps[i]->grad();
-    check_like(*ps[i], g, "gradient");
-    v.push_back(g);
-  }
-  return v;
+  return collect(ps, n, what, [&](int i) { return *ts[i]; });
 }
 
 extern "C" {
