@@ -1,13 +1,13 @@
 // torch-sys's own rpath flag does not reach our binaries; link args only apply to the package that emits them.
-// src/shim/*.cpp reach libtorch functions tch does not wrap (src/fused.rs, src/generator.rs).
+// src/native/shim/*.cpp reach libtorch functions tch does not wrap (src/native/fused.rs, generator.rs).
 use std::path::Path;
 
 fn main() {
     let lib = std::env::var("DEP_TCH_LIBTORCH_LIB").expect("torch-sys exports the libtorch lib dir");
     println!("cargo:rustc-link-arg=-Wl,-rpath,{lib}");
-    // src/device.rs overrides MKL's vendor check; exported, the executable's definition is the one found.
+    // src/native/cpu.rs overrides MKL's vendor check; exported, the executable's definition is the one found.
     println!("cargo:rustc-link-arg=-Wl,--export-dynamic-symbol=mkl_serv_intel_cpu_true");
-    println!("cargo:rerun-if-changed=src/shim");
+    println!("cargo:rerun-if-changed=src/native/shim");
     cc::Build::new()
         .cpp(true)
         .pic(true)
@@ -16,7 +16,7 @@ fn main() {
         .define("_GLIBCXX_USE_CXX11_ABI", "1")
         .flag("-O2")
         .warnings(false)
-        .file("src/shim/fused.cpp")
-        .file("src/shim/generator.cpp")
+        .file("src/native/shim/fused.cpp")
+        .file("src/native/shim/generator.cpp")
         .compile("nnlab_shim");
 }

@@ -7,13 +7,14 @@ import json
 import sys
 
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+from tensorboard.plugins.hparams import plugin_data_pb2
 
 
 def main():
     ea = EventAccumulator(sys.argv[1], size_guidance={"scalars": 0, "histograms": 0, "images": 0, "tensors": 0})
     ea.Reload()
     tags = ea.Tags()
-    out = {"scalars": {}, "histograms": {}, "images": {}, "text": {}}
+    out = {"scalars": {}, "histograms": {}, "images": {}, "text": {}, "hparams": {}}
     for t in tags["scalars"]:
         out["scalars"][t] = [[e.step, e.value] for e in ea.Scalars(t)]
     for t in tags["histograms"]:
@@ -26,7 +27,17 @@ def main():
     for t in tags["images"]:
         out["images"][t] = [[e.step, e.width, e.height, len(e.encoded_image_string)] for e in ea.Images(t)]
     for t in tags["tensors"]:
-        out["text"][t] = [[e.step, e.tensor_proto.string_val[0].decode()] for e in ea.Tensors(t)]
+        plugin = ea.SummaryMetadata(t).plugin_data
+        if plugin.plugin_name == "hparams":
+            data = plugin_data_pb2.HParamsPluginData.FromString(plugin.content)
+            kind = data.WhichOneof("data")
+            if kind == "session_start_info":
+                info = data.session_start_info
+                out["hparams"]["start"] = {"group": info.group_name, "hparams": {k: v.WhichOneof("kind") and getattr(v, v.WhichOneof("kind")) for k, v in info.hparams.items()}}
+            elif kind == "session_end_info":
+                out["hparams"]["end"] = {"status": data.session_end_info.status}
+        else:
+            out["text"][t] = [[e.step, e.tensor_proto.string_val[0].decode()] for e in ea.Tensors(t)]
     json.dump(out, sys.stdout)
 
 

@@ -1,13 +1,45 @@
-//! Shared command-line pieces: comma-separated lists and the top-level error report.
-use crate::activation::Activation;
-use crate::gd::FitConfig;
-use anyhow::{bail, Result};
-use serde::Serialize;
-use std::path::PathBuf;
+//! Command-line pieces every program shares: comma-separated lists, enum names, and the one-line
+//! error report. Installing signal handlers and choosing the exit status is `main`'s (src/bin/shared).
+use anyhow::Result;
 use std::str::FromStr;
 
+/// How a program ended without an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Done,
+    /// Stopped early by Ctrl-C or SIGTERM, with what it had done saved: exit status 130, as a shell
+    /// expects of an interrupted program.
+    Interrupted,
+}
+
+/// An error as the one line `<program>: error: …` prints: the context chain joined by ": ", with the
+/// C++ stack trace that libtorch appends to its messages ("Exception raised from … frame #N …")
+/// and any line breaks removed.
+pub fn error_line(e: &anyhow::Error) -> String {
+    let parts: Vec<String> = e.chain().map(|c| one_line(&c.to_string())).filter(|s| !s.is_empty()).collect();
+    let mut out: Vec<String> = Vec::new();
+    for p in parts {
+        // anyhow's chain repeats a source's text inside its parent's for some error types.
+        if !out.last().is_some_and(|last| last.ends_with(&p)) {
+            out.push(p);
+        }
+    }
+    out.join(": ")
+}
+
+/// `msg` without libtorch's stack trace, on one line.
+pub fn one_line(msg: &str) -> String {
+    let msg = msg.split("Exception raised from").next().unwrap_or_default();
+    let msg = msg.split("\nframe #").next().unwrap_or_default();
+    msg.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Parses "1,2,3" into values, each checked by `valid`.
-pub fn parse_list<T: FromStr<Err: std::fmt::Display>>(s: &str, what: &str, valid: impl Fn(&T) -> bool) -> Result<Vec<T>, String> {
+pub fn parse_list<T: FromStr<Err: std::fmt::Display>>(
+    s: &str,
+    what: &str,
+    valid: impl Fn(&T) -> bool,
+) -> Result<Vec<T>, String> {
     let items: Result<Vec<T>, String> = s
         .split(',')
         .map(str::trim)
@@ -28,6 +60,12 @@ pub fn parse_list<T: FromStr<Err: std::fmt::Display>>(s: &str, what: &str, valid
     }
 }
 
+/// A flag value written as a comma-separated list ("tanh,relu", "1,2,3").
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct CommaList<T>(pub Vec<T>);
+
+/// Sizes 1..=100000 as a [`CommaList`] (hidden sizes, depths, widths, layer sizes).
 pub fn positive_sizes(s: &str) -> Result<CommaList<i64>, String> {
     parse_list(s, "size (1..=100000)", |v: &i64| (1..=100_000).contains(v)).map(CommaList)
 }
@@ -37,100 +75,18 @@ pub fn value_name<T: clap::ValueEnum>(v: &T) -> String {
     v.to_possible_value().map(|p| p.get_name().to_string()).unwrap_or_default()
 }
 
-/// Runs `f`; on error prints one line `<program>: error: …` with the context chain and exits 1.
-pub fn main_with(program: &str, f: impl FnOnce() -> Result<()>) {
-    if let Err(e) = f() {
-        eprintln!("{program}: error: {e:#}");
-        std::process::exit(1);
-    }
-}
-
-/// Refuses networks that would not fit in memory, before libtorch is asked for them: `rows` examples
-/// through layers of `sizes` (input to output).
-pub fn check_network_size(rows: i64, sizes: &[i64]) -> Result<()> {
-    const MAX_PARAMS: i64 = 50_000_000;
-    const MAX_ACTIVATIONS: i64 = 200_000_000;
-    let params: i64 = sizes.windows(2).map(|w| w[0].saturating_mul(w[1]).saturating_add(w[1])).fold(0, i64::saturating_add);
-    if params > MAX_PARAMS {
-        bail!("a network of sizes {sizes:?} has {params} parameters, more than the {MAX_PARAMS} this program allows");
-    }
-    let widest = sizes.iter().copied().max().unwrap_or(0);
-    if rows.saturating_mul(widest) > MAX_ACTIVATIONS {
-        bail!("{rows} examples × {widest} units is more than {MAX_ACTIVATIONS} activations; use fewer --samples or narrower layers");
-    }
-    Ok(())
-}
-
+/// A strictly positive, finite float, for flags such as --epsilon or --lr.
 pub fn ensure_positive(name: &str, v: f64) -> Result<()> {
     if !(v.is_finite() && v > 0.0) {
-        bail!("{name} must be a positive number, got {v}");
+        anyhow::bail!("{name} must be a positive number, got {v}");
     }
     Ok(())
 }
 
-/// A flag value written as a comma-separated list ("tanh,relu", "1,2,3").
-#[derive(Clone, Debug, serde::Serialize)]
-#[serde(transparent)]
-pub struct CommaList<T>(pub Vec<T>);
-
-/// The flags both Part 1 programs share.
-#[derive(clap::Args, Debug, Serialize)]
-pub struct GdArgs {
-    /// Hidden activation(s): tanh, sigmoid, relu; a comma list sweeps them
-    #[arg(long, default_value = "tanh", value_parser = |s: &str| parse_list::<Activation>(s, "activation", |_| true).map(CommaList))]
-    pub activation: CommaList<Activation>,
-    /// Gradient-descent passes over the whole training set
-    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(i64).range(1..=100_000_000))]
-    pub passes: i64,
-    /// Learning rate ε. As in the starter the gradient is summed over examples, so data sets larger
-    /// than 200 rows want a smaller ε (the Makefile uses 0.001 for the real ones)
-    #[arg(long, default_value_t = 0.01)]
-    pub epsilon: f64,
-    /// L2 regularisation strength λ (every weight matrix)
-    #[arg(long, default_value_t = 0.01)]
-    pub reg_lambda: f64,
-    /// Print and log the loss (and weight histograms) every N passes
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(i64).range(1..))]
-    pub print_every: i64,
-    /// Seed for the data, the split and the initial weights
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
-    /// Number of Make-Moons (or circles) points
-    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(i64).range(2..=1_000_000))]
-    pub samples: i64,
-    /// Standard deviation of the Gaussian noise added to Make-Moons (or circles)
-    #[arg(long, default_value_t = 0.2)]
-    pub noise: f64,
-    /// Directory for TensorBoard runs and figures
-    #[arg(long, default_value = "runs")]
-    pub runs: PathBuf,
-    /// Skip the PNG figures
-    #[arg(long)]
-    pub no_plot: bool,
-    /// Do not print the loss lines or the progress bar
-    #[arg(long)]
-    pub quiet: bool,
-}
-
-impl GdArgs {
-    pub fn validate(&self) -> Result<()> {
-        ensure_positive("--epsilon", self.epsilon)?;
-        if !(self.reg_lambda >= 0.0 && self.reg_lambda.is_finite()) {
-            bail!("--reg-lambda must be ≥ 0, got {}", self.reg_lambda);
-        }
-        if !(self.noise >= 0.0 && self.noise.is_finite()) {
-            bail!("--noise must be ≥ 0, got {}", self.noise);
-        }
-        Ok(())
-    }
-
-    pub fn fit_config(&self) -> FitConfig {
-        FitConfig {
-            epsilon: self.epsilon,
-            num_passes: self.passes,
-            print_every: self.print_every,
-            print_loss: !self.quiet,
-            progress: !self.quiet,
-        }
-    }
+/// The defaults of a `clap::Args` struct, taken from its own `#[arg(default_value…)]` attributes, so
+/// that each setting's default is declared once (on the flag) and `Default` agrees with `--help`.
+pub fn defaults<T: clap::Args + clap::FromArgMatches>() -> T {
+    let cmd = T::augment_args(clap::Command::new("defaults").no_binary_name(true));
+    let matches = cmd.get_matches_from(std::iter::empty::<String>());
+    T::from_arg_matches(&matches).expect("every flag of a config struct has a default")
 }

@@ -1,32 +1,16 @@
 //! nnlab: the backprop-from-scratch (Make-Moons) and MNIST DCN assignment on libtorch.
 //!
-//! Part 1: [`activation`], [`three_layer`] (the 3-layer net), [`layer`] (any depth), [`gd`] (`fit_model`),
-//! [`data`]. Part 2: [`idx`], [`mnist`], [`dcn`] (the model), [`optim`] (over [`fused`] kernels), [`train`]
-//! (checkpoints with [`generator`] state). Shared: [`summary`] (TensorBoard event writer), [`histogram`],
-//! [`events`] (reader), [`run`], [`plot`], [`device`].
-pub mod activation;
+//! - [`backprop`]: Part 1, networks from scratch with hand-written backprop.
+//! - [`dcn`]: Part 2, the convolutional network on MNIST with part (b)'s monitoring.
+//! - [`tensorboard`]: event files (writer, reader), histograms, images.
+//! - [`run`]: run directories, their status and lock, Ctrl-C, progress and printing.
+//! - [`report`]: `make report`, the experiment grid and the report.
+//! - [`plot`]: figures. [`native`]: libtorch and CUDA beyond what tch wraps. [`cli`]: shared flags.
+pub mod backprop;
 pub mod cli;
-pub mod data;
 pub mod dcn;
-pub mod device;
-pub mod events;
-pub mod experiment;
-pub mod fused;
-pub mod gd;
-pub mod generator;
-pub mod histogram;
-pub mod idx;
-pub mod images;
-pub mod layer;
-pub mod mnist;
-pub mod optim;
-pub mod params;
+pub mod native;
 pub mod plot;
-pub mod proto;
 pub mod report;
-pub mod rng;
 pub mod run;
-mod shim;
-pub mod summary;
-pub mod three_layer;
-pub mod train;
+pub mod tensorboard;

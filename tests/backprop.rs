@@ -1,11 +1,12 @@
 //! Part 1: hand-written derivatives and backprop against tch autograd and finite differences.
 mod common;
+use clap::ValueEnum;
 use common::close;
-use nnlab::activation::{act_backward, act_fun, act_fun_, diff_act_fun, Activation};
-use nnlab::data::{make_moons, LabeledData};
-use nnlab::gd::{fit_model, FitConfig, GdModel};
-use nnlab::layer::DeepNeuralNetwork;
-use nnlab::three_layer::NeuralNetwork;
+use nnlab::backprop::activation::{act_fun, diff_act_fun, Activation};
+use nnlab::backprop::data::{make_moons, LabeledData};
+use nnlab::backprop::fit::{fit_model, FitConfig, GdModel};
+use nnlab::backprop::n_layer::DeepNeuralNetwork;
+use nnlab::backprop::three_layer::NeuralNetwork;
 use tch::{Kind, Tensor};
 
 fn max_abs_diff(a: &Tensor, b: &Tensor) -> f64 {
@@ -15,29 +16,12 @@ fn max_abs_diff(a: &Tensor, b: &Tensor) -> f64 {
 #[test]
 fn diff_act_fun_matches_autograd() {
     let z = Tensor::linspace(-4.0, 4.0, 81, (Kind::Double, tch::Device::Cpu)) + 0.013;
-    for act in Activation::ALL {
+    for &act in Activation::value_variants() {
         let zg = z.detach().set_requires_grad(true);
         let a = act_fun(&zg, act);
         let g = Tensor::run_backward(&[a.sum(None)], &[&zg], false, false);
         let d = max_abs_diff(&g[0], &diff_act_fun(&z, act));
         assert!(d < 1e-12, "{act}: f'(z) differs from autograd by {d}");
-    }
-}
-
-#[test]
-fn fused_forms_equal_the_plain_ones() {
-    // Both sides of act_fun_'s size switch (tanh via 2σ(2z) − 1 from 4,096 elements).
-    for shape in [[7i64, 5], [200, 50]] {
-        let z = Tensor::randn(shape, (Kind::Double, tch::Device::Cpu)) * 3.0;
-        let grad = Tensor::randn(shape, (Kind::Double, tch::Device::Cpu));
-        for act in Activation::ALL {
-            let a = act_fun(&z, act);
-            let mut a_inplace = z.copy();
-            act_fun_(&mut a_inplace, act);
-            assert!(max_abs_diff(&a, &a_inplace) < 1e-14, "{act}: act_fun_ != act_fun");
-            let d = max_abs_diff(&act_backward(&grad, &a, act), &(&grad * diff_act_fun(&z, act)));
-            assert!(d < 1e-14, "{act}: act_backward differs by {d}");
-        }
     }
 }
 
@@ -70,7 +54,7 @@ fn assert_grads_match(ours: &[&Tensor], theirs: &[Tensor], what: &str) {
 #[test]
 fn three_layer_backprop_matches_autograd() {
     let d = make_moons(60, 0.2, 3);
-    for act in Activation::ALL {
+    for &act in Activation::value_variants() {
         let mut net = NeuralNetwork::new(2, 4, 2, act, 0.05, 11);
         let _ = net.feedforward(&d.x);
         net.backprop(&d);
@@ -80,7 +64,13 @@ fn three_layer_backprop_matches_autograd() {
 }
 
 /// Central differences of N·calculate_loss on a few entries of every parameter.
-fn finite_difference_check(model: &mut dyn GdModel, params: Vec<Tensor>, grads: Vec<Tensor>, d: &LabeledData, what: &str) {
+fn finite_difference_check(
+    model: &mut dyn GdModel,
+    params: Vec<Tensor>,
+    grads: Vec<Tensor>,
+    d: &LabeledData,
+    what: &str,
+) {
     let n = d.len() as f64;
     let h = 1e-6;
     for (k, (p, g)) in params.iter().zip(&grads).enumerate() {
@@ -95,7 +85,10 @@ fn finite_difference_check(model: &mut dyn GdModel, params: Vec<Tensor>, grads: 
             let _ = elem.shallow_clone().fill_(orig);
             let numeric = (up - down) / (2.0 * h);
             let analytic = g.double_value(&index);
-            assert!(close(numeric, analytic, 1e-6), "{what}: param {k}{index:?} numeric {numeric} vs backprop {analytic}");
+            assert!(
+                close(numeric, analytic, 1e-6),
+                "{what}: param {k}{index:?} numeric {numeric} vs backprop {analytic}"
+            );
         }
     }
 }
@@ -121,7 +114,7 @@ fn four_layer_backprop_matches_autograd_and_finite_differences() {
         Tensor::randint(3, [30], (Kind::Int64, tch::Device::Cpu)),
         3,
     );
-    for act in Activation::ALL {
+    for &act in Activation::value_variants() {
         let mut net = DeepNeuralNetwork::new(&[3, 6, 5, 4, 3], act, 0.02, 4);
         let _ = net.feedforward(&d.x);
         net.backprop(&d);
@@ -150,10 +143,18 @@ fn regularisation_enters_loss_and_gradient() {
     let (l0, w, g0) = grads_and_loss(0.0);
     let (l1, _, g1) = grads_and_loss(0.3);
     let sum_sq: f64 = w.iter().step_by(2).map(|t| t.square().sum(None).double_value(&[])).sum();
-    assert!(close(l1 - l0, 0.3 / 2.0 * sum_sq / 50.0, 1e-10), "loss reg term: {} vs {}", l1 - l0, 0.15 * sum_sq / 50.0);
+    assert!(
+        close(l1 - l0, 0.3 / 2.0 * sum_sq / 50.0, 1e-10),
+        "loss reg term: {} vs {}",
+        l1 - l0,
+        0.15 * sum_sq / 50.0
+    );
     for (k, ((a, b), p)) in g1.iter().zip(&g0).zip(&w).enumerate() {
         let expected = if k % 2 == 0 { p * 0.3 } else { p.zeros_like() };
-        assert!(max_abs_diff(&(a - b), &expected) < 1e-12, "gradient {k}: reg term must be λW on weights, 0 on biases");
+        assert!(
+            max_abs_diff(&(a - b), &expected) < 1e-12,
+            "gradient {k}: reg term must be λW on weights, 0 on biases"
+        );
     }
 }
 
@@ -176,14 +177,20 @@ fn tanh_three_hidden_units_learn_the_moons() {
 
 #[test]
 fn deep_net_classifies_real_data() {
-    use nnlab::data::{standardize, train_test_split, DatasetName};
+    use nnlab::backprop::data::{standardize, train_test_split, DatasetName};
     let dir = common::root().join("data/sklearn");
     let full = DatasetName::Iris.load(&dir, 0, 0.0, 0).expect("scikit-learn CSVs (scripts/setup)");
     assert_eq!((full.len(), full.dim(), full.num_classes), (150, 4, 3));
-    let (mut train, mut test) = train_test_split(&full, 0.2, 0);
+    let (mut train, mut test) = train_test_split(&full, 0.2, 0).unwrap();
     standardize(&mut train, &mut [&mut test]);
     let mut net = DeepNeuralNetwork::new(&[4, 10, 10, 3], Activation::Tanh, 0.01, 0);
-    let cfg = FitConfig { epsilon: 0.001, num_passes: 5000, print_loss: false, progress: false, ..FitConfig::default() };
+    let cfg = FitConfig {
+        epsilon: 0.001,
+        num_passes: 5000,
+        print_loss: false,
+        progress: false,
+        ..FitConfig::default()
+    };
     fit_model(&mut net, &train, &cfg, |_, _, _| Ok(())).unwrap();
     let acc = test.accuracy(&net.predict(&test.x));
     assert!(acc >= 0.9, "iris held-out accuracy {acc}");
@@ -193,7 +200,13 @@ fn deep_net_classifies_real_data() {
 fn divergence_is_reported_with_the_step() {
     let d = make_moons(200, 0.2, 0);
     let mut net = NeuralNetwork::new(2, 20, 2, Activation::Relu, 0.0, 0);
-    let cfg = FitConfig { epsilon: 1e6, num_passes: 3000, print_loss: false, progress: false, ..FitConfig::default() };
+    let cfg = FitConfig {
+        epsilon: 1e6,
+        num_passes: 3000,
+        print_loss: false,
+        progress: false,
+        ..FitConfig::default()
+    };
     let mut logged = Vec::new();
     let err = fit_model(&mut net, &d, &cfg, |_, pass, loss| {
         logged.push((pass, loss));
@@ -201,6 +214,10 @@ fn divergence_is_reported_with_the_step() {
     })
     .unwrap_err();
     let div = err.downcast_ref::<nnlab::run::Diverged>().expect("a Diverged error");
-    assert_eq!(Some(div.step), logged.last().map(|l| l.0), "the error names the step whose loss was logged last");
+    assert_eq!(
+        Some(div.step),
+        logged.last().map(|l| l.0),
+        "the error names the step whose loss was logged last"
+    );
     assert!(err.to_string().contains("diverged"));
 }

@@ -1,5 +1,6 @@
 //! Data: Make-Moons geometry, CSV loading and its error messages.
-use nnlab::data::{make_moons, parse_csv};
+use nnlab::backprop::csv::parse_csv;
+use nnlab::backprop::data::make_moons;
 
 #[test]
 fn moons_are_two_half_circles() {
@@ -41,6 +42,9 @@ fn csv_errors_name_the_line() {
     assert_eq!(err("1,2,0\n\n1,2,1\n"), "t.csv:2: empty row");
     assert_eq!(err("1,2,0.5\n"), "t.csv:1: label 0.5 in the last column is not a whole number");
     assert_eq!(err("a,b,c\n"), "t.csv: no data rows");
-    assert_eq!(err("1,2,0\n3,4,0\n"), "t.csv: every row has label 0; classification needs at least two classes");
+    assert_eq!(
+        err("1,2,0\n3,4,0\n"),
+        "t.csv: every row has label 0; classification needs at least two classes"
+    );
     assert_eq!(err("1,2,0\n1,nan,1\n"), "t.csv:2: field 2 (\"nan\") is not a finite number");
 }

@@ -1,6 +1,6 @@
 //! The IDX reader on generated files: good, gzipped, and every kind of corruption.
 use flate2::write::GzEncoder;
-use nnlab::idx::{encode_idx, parse_idx, read_idx};
+use nnlab::dcn::idx::{encode_idx, parse_idx, read_idx};
 use proptest::prelude::*;
 use std::io::Write;
 
@@ -32,10 +32,19 @@ fn rejects_corrupt_files_with_a_clear_message() {
     let good = encode_idx(&[2, 3], &[1, 2, 3, 4, 5, 6]);
     assert_eq!(err_of(&good[..2]), "f: truncated: the file ends inside the 4-byte magic number");
     assert_eq!(err_of(&good[..6]), "f: truncated: the file ends inside the dimension sizes");
-    assert_eq!(err_of(&good[..good.len() - 1]), "f: truncated: dimensions [2, 3] need 6 bytes of data, the file has 5");
-    assert_eq!(err_of(&[good.clone(), vec![0]].concat()), "f: trailing bytes after the 6 bytes that dimensions [2, 3] declare");
+    assert_eq!(
+        err_of(&good[..good.len() - 1]),
+        "f: truncated: dimensions [2, 3] need 6 bytes of data, the file has 5"
+    );
+    assert_eq!(
+        err_of(&[good.clone(), vec![0]].concat()),
+        "f: trailing bytes after the 6 bytes that dimensions [2, 3] declare"
+    );
     assert!(err_of(b"PK\x03\x04rest").starts_with("f: not an IDX file (magic 50 4b 03 04"));
-    assert_eq!(err_of(&[0, 0, 0x0d, 1, 0, 0, 0, 1, 0, 0, 0, 0]), "f: IDX element type 0x0d is not supported (only unsigned bytes, 0x08)");
+    assert_eq!(
+        err_of(&[0, 0, 0x0d, 1, 0, 0, 0, 1, 0, 0, 0, 0]),
+        "f: IDX element type 0x0d is not supported (only unsigned bytes, 0x08)"
+    );
     assert_eq!(err_of(&[0, 0, 8, 0]), "f: IDX header declares 0 dimensions (expected 1 to 4)");
     assert_eq!(err_of(&[0, 0, 8, 9]), "f: IDX header declares 9 dimensions (expected 1 to 4)");
     assert_eq!(err_of(&encode_idx(&[3, 0], &[])), "f: dimension 2 of the IDX header is 0");
@@ -72,6 +81,6 @@ proptest! {
 
     #[test]
     fn csv_loader_never_panics(text in "[0-9a-z,.\\-\n ]{0,80}") {
-        let _ = nnlab::data::parse_csv(text.as_bytes(), "fuzz");
+        let _ = nnlab::backprop::csv::parse_csv(text.as_bytes(), "fuzz");
     }
 }

@@ -1,32 +1,21 @@
 //! The DCN: shapes, optimizers, and a short real training run read back with TensorBoard's reader.
 mod common;
-use nnlab::dcn::{Dcn, DcnActivation, InitKind};
-use nnlab::device::{select, DeviceArg};
-use nnlab::mnist::{load, DatasetKind};
-use nnlab::optim::{OptimConfig, Optimizer, OptimizerKind};
-use nnlab::train::{train, TrainConfig};
+use clap::ValueEnum;
+use nnlab::dcn::mnist::{load, DatasetKind};
+use nnlab::dcn::model::{Dcn, DcnActivation, InitKind};
+use nnlab::dcn::optim::{OptimConfig, Optimizer, OptimizerKind};
+use nnlab::dcn::train::monitor::histogram_tags;
+use nnlab::dcn::train::{train, TrainConfig};
+use nnlab::native::device::{select, DeviceArg};
+use nnlab::tensorboard::tags::{self, STATISTICS};
 use tch::nn::{self, ModuleT};
 use tch::{Device, Kind, Tensor};
 
 #[test]
 fn forward_shapes_for_every_activation_and_init() {
     let x = Tensor::rand([3, 1, 28, 28], (Kind::Float, Device::Cpu));
-    for act in [
-        DcnActivation::Relu,
-        DcnActivation::Tanh,
-        DcnActivation::Sigmoid,
-        DcnActivation::LeakyRelu,
-        DcnActivation::Elu,
-        DcnActivation::Maxout,
-    ] {
-        for init in [
-            InitKind::Default,
-            InitKind::XavierUniform,
-            InitKind::XavierNormal,
-            InitKind::KaimingUniform,
-            InitKind::KaimingNormal,
-            InitKind::Orthogonal,
-        ] {
+    for &act in DcnActivation::value_variants() {
+        for &init in InitKind::value_variants() {
             let vs = nn::VarStore::new(Device::Cpu);
             let net = Dcn::new(&vs.root(), act, 3, init);
             let p = net.forward_probe(&x, true);
@@ -55,11 +44,18 @@ fn channels_last_computes_the_same_network() {
         let mut run = |channels_last: bool| {
             net.channels_last = channels_last;
             let p = net.forward_probe(&x, false);
-            let grads = Tensor::run_backward(&[p.logits.cross_entropy_for_logits(&y)], &[net.parameters()[1].0], false, false);
+            let grads = Tensor::run_backward(
+                &[p.logits.cross_entropy_for_logits(&y)],
+                &[net.parameters()[1].0],
+                false,
+                false,
+            );
             (p.logits, p.pooled[1].flatten(1, -1), grads[0].shallow_clone())
         };
         let (a, b) = (run(true), run(false));
-        for (u, v, what) in [(&a.0, &b.0, "logits"), (&a.1, &b.1, "pool2"), (&a.2, &b.2, "conv2 weight gradient")] {
+        for (u, v, what) in
+            [(&a.0, &b.0, "logits"), (&a.1, &b.1, "pool2"), (&a.2, &b.2, "conv2 weight gradient")]
+        {
             let d = (u - v).abs().max().double_value(&[]);
             let scale = v.abs().max().double_value(&[]);
             assert!(d <= 1e-5 * scale, "{act:?} {what}: differ by {d} (scale {scale})");
@@ -82,15 +78,7 @@ fn xavier_init_has_the_right_spread() {
 fn a_few_steps_reduce_the_loss_on_a_fixed_batch_for_every_optimizer() {
     let x = Tensor::rand([20, 1, 28, 28], (Kind::Float, Device::Cpu));
     let y = Tensor::randint(10, [20], (Kind::Int64, Device::Cpu));
-    for kind in [
-        OptimizerKind::Sgd,
-        OptimizerKind::Momentum,
-        OptimizerKind::Nesterov,
-        OptimizerKind::Adagrad,
-        OptimizerKind::Rmsprop,
-        OptimizerKind::Adam,
-        OptimizerKind::Adamw,
-    ] {
+    for &kind in OptimizerKind::value_variants() {
         tch::manual_seed(0);
         let vs = nn::VarStore::new(Device::Cpu);
         let net = Dcn::new(&vs.root(), DcnActivation::Relu, 2, InitKind::Default);
@@ -126,7 +114,7 @@ fn bad_optimizer_values_are_errors() {
 #[test]
 fn cuda_is_reported_cleanly_where_absent() {
     match select(DeviceArg::Cuda) {
-        Ok(d) => assert!(d.is_cuda() && tch::Cuda::is_available()),
+        Ok((d, _)) => assert!(d.is_cuda() && tch::Cuda::is_available()),
         Err(e) => assert!(e.to_string().starts_with("--device cuda: "), "{e}"),
     }
 }
@@ -135,18 +123,24 @@ fn cuda_is_reported_cleanly_where_absent() {
 /// counts as TensorBoard reads them, a checkpoint Python can load, and a sane accuracy.
 #[test]
 fn short_real_run_logs_everything() {
-    let data = load(DatasetKind::Mnist5k, &common::root().join("data/mnist5k")).expect("scripts/setup test fetches the subset");
+    let data = load(DatasetKind::Mnist5k, &common::root().join("data/mnist5k"))
+        .expect("scripts/setup test fetches the subset");
     assert_eq!((data.train.len(), data.validation.len(), data.test.len()), (4000, 500, 500));
     for split in [&data.train, &data.validation, &data.test] {
-        assert_eq!(split.labels.bincount::<Tensor>(None, 10).gt(0).sum(Kind::Int64).int64_value(&[]), 10, "all ten digits in every split");
+        assert_eq!(
+            split.labels.bincount::<Tensor>(None, 10).gt(0).sum(Kind::Int64).int64_value(&[]),
+            10,
+            "all ten digits in every split"
+        );
     }
     let runs = tempfile::tempdir().unwrap();
     let cfg = TrainConfig {
         dataset: DatasetKind::Mnist5k,
-        iterations: 200,
+        data_dir: Some(common::root().join("data/mnist5k")),
+        iterations: Some(200),
         eval_every: 100,
         runs: runs.path().into(),
-        progress: false,
+        quiet: true,
         ..TrainConfig::default()
     };
     let report = train(&cfg, Device::Cpu, &data).unwrap();
@@ -154,35 +148,56 @@ fn short_real_run_logs_everything() {
     assert!(report.test_accuracy > 0.8, "test accuracy after 200 iterations: {}", report.test_accuracy);
 
     let tb = common::tensorboard_read(&report.run_dir);
-    let loss = tb["scalars"]["train/loss"].as_array().unwrap();
+    let loss = tb["scalars"][tags::TRAIN_LOSS].as_array().unwrap();
     assert_eq!(loss.len(), 200);
-    assert!(loss.iter().enumerate().all(|(i, e)| e[0].as_i64() == Some(i as i64)));
-    let mut histos = 0;
-    for (kind, layers) in [("weights", 4), ("biases", 4), ("net_inputs", 4), ("activations", 3), ("pooled", 2)] {
-        for layer in ["conv1", "conv2", "fc1", "fc2"].iter().take(layers) {
-            let tag = format!("{kind}/{layer}");
-            let h = tb["histograms"][&tag].as_array().unwrap_or_else(|| panic!("no histogram {tag}"));
-            assert_eq!(h.iter().map(|e| e["step"].as_i64().unwrap()).collect::<Vec<_>>(), vec![0, 100], "{tag}");
-            for e in h {
-                assert_eq!(e["num"], e["bucket_total"], "{tag}: buckets must hold every value");
-            }
-            for stat in ["min", "max", "mean", "std"] {
-                assert_eq!(tb["scalars"][format!("{tag}/{stat}")].as_array().unwrap().len(), 2, "{tag}/{stat}");
-            }
-            histos += 1;
+    assert!(
+        loss.iter().enumerate().all(|(i, e)| e[0].as_i64() == Some(i as i64 + 1)),
+        "losses at steps 1..=200"
+    );
+    let tags = histogram_tags();
+    for tag in &tags {
+        let h = tb["histograms"][tag].as_array().unwrap_or_else(|| panic!("no histogram {tag}"));
+        assert_eq!(
+            h.iter().map(|e| e["step"].as_i64().unwrap()).collect::<Vec<_>>(),
+            vec![100, 200],
+            "{tag}"
+        );
+        for e in h {
+            assert_eq!(e["num"], e["bucket_total"], "{tag}: buckets must hold every value");
+        }
+        for stat in STATISTICS {
+            assert_eq!(tb["scalars"][format!("{tag}/{stat}")].as_array().unwrap().len(), 2, "{tag}/{stat}");
         }
     }
-    assert_eq!(tb["histograms"].as_object().unwrap().len(), histos);
-    assert_eq!(histos, 17);
-    for tag in ["validation/error", "test/error"] {
+    assert_eq!(tb["histograms"].as_object().unwrap().len(), tags.len());
+    assert_eq!(tags.len(), 17);
+    for tag in [tags::VALIDATION_ERROR, tags::TEST_ERROR] {
         let e = tb["scalars"][tag].as_array().unwrap();
-        assert_eq!(e.iter().map(|e| e[0].as_i64().unwrap()).collect::<Vec<_>>(), vec![99, 199], "{tag}");
+        assert_eq!(e.iter().map(|e| e[0].as_i64().unwrap()).collect::<Vec<_>>(), vec![100, 200], "{tag}");
     }
-    let final_test_error = tb["scalars"]["test/error"][1][1].as_f64().unwrap();
+    let final_test_error = tb["scalars"][tags::TEST_ERROR][1][1].as_f64().unwrap();
     assert!((final_test_error - (1.0 - report.test_accuracy)).abs() < 1e-6);
-    assert_eq!(tb["images"]["inputs"].as_array().unwrap().len(), 1);
-    assert_eq!(tb["images"]["filters/conv1"].as_array().unwrap().len(), 2);
-    assert!(tb["text"]["config"][0][1].as_str().unwrap().contains("\"batch_size\": 50"));
+    assert_eq!(tb["images"][tags::INPUTS].as_array().unwrap().len(), 1);
+    for tag in [tags::FILTERS, tags::CONFUSION, tags::MISCLASSIFIED] {
+        assert_eq!(tb["images"][tag].as_array().unwrap().len(), 2, "{tag}");
+    }
+    assert!(tb["text"][tags::CONFIG][0][1].as_str().unwrap().contains("\"batch_size\": 50"));
+    assert_eq!(tb["hparams"]["start"]["hparams"]["optimizer"], "adam");
+    assert_eq!(tb["hparams"]["start"]["hparams"]["lr"], 1e-4);
+    assert_eq!(tb["hparams"]["end"]["status"], 1, "STATUS_SUCCESS");
+    for layer in ["conv1", "conv2", "fc1", "fc2"] {
+        let norms = tb["scalars"][tags::health(layer, "gradient_norm")].as_array().unwrap();
+        assert_eq!(
+            norms.iter().map(|e| e[0].as_i64().unwrap()).collect::<Vec<_>>(),
+            vec![100, 200],
+            "{layer}"
+        );
+        assert!(norms.iter().all(|e| e[1].as_f64().unwrap() > 0.0), "{layer}: a gradient norm is 0");
+    }
+    for layer in ["conv1", "conv2", "fc1"] {
+        let dead = tb["scalars"][tags::health(layer, "dead_units")].as_array().unwrap();
+        assert!(dead.iter().all(|e| (0.0..=1.0).contains(&e[1].as_f64().unwrap())), "{layer}: a fraction");
+    }
     assert!(std::fs::read_to_string(report.run_dir.join("status.json")).unwrap().contains("\"complete\""));
 
     let tensors = Tensor::read_safetensors(report.run_dir.join("model.safetensors")).unwrap();
@@ -197,9 +212,16 @@ fn short_real_run_logs_everything() {
         report.run_dir.join("model.safetensors"),
         report.run_dir.join("checkpoint.safetensors")
     );
-    let out = std::process::Command::new(common::root().join(".venv-test/bin/python")).args(["-c", &py]).output().unwrap();
+    let out = std::process::Command::new(common::root().join(".venv-test/bin/python"))
+        .args(["-c", &py])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "(32, 1, 5, 5) (10,) 16", "weights, and Adam's two moments per variable");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "(32, 1, 5, 5) (10,) 16",
+        "weights, and Adam's two moments per variable"
+    );
 }
 
 /// A C++ exception inside the fused kernels comes back as an error (one line), not an abort.
@@ -208,14 +230,25 @@ fn fused_kernel_errors_are_errors() {
     let p = Tensor::zeros([3], (Kind::Float, Device::Cpu)).set_requires_grad(true);
     let state = [p.zeros_like()];
     let step = Tensor::ones([], (Kind::Float, Device::Cpu));
-    let args = nnlab::fused::AdamArgs { lr: 1e-3, beta1: 0.9, beta2: 0.999, weight_decay: 0.0, eps: 1e-8, decoupled: false };
-    let err = nnlab::fused::adam(&[p.shallow_clone()], &state, &state, &step, &args).unwrap_err().to_string();
+    let args = nnlab::native::fused::AdamArgs {
+        lr: 1e-3,
+        beta1: 0.9,
+        beta2: 0.999,
+        weight_decay: 0.0,
+        eps: 1e-8,
+        decoupled: false,
+    };
+    let err = nnlab::native::fused::adam(&[p.shallow_clone()], &state, &state, &step, &args)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("has no gradient"), "{err}");
     (&p * 2.0).sum(Kind::Float).backward();
     let wrong = [Tensor::zeros([5], (Kind::Float, Device::Cpu))];
-    let err = nnlab::fused::adam(&[p.shallow_clone()], &wrong, &wrong, &step, &args).unwrap_err().to_string();
+    let err = nnlab::native::fused::adam(&[p.shallow_clone()], &wrong, &wrong, &step, &args)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("first-moment state does not match") && !err.contains('\n'), "{err}");
-    nnlab::fused::adam(&[p.shallow_clone()], &state, &[p.zeros_like()], &step, &args).unwrap();
+    nnlab::native::fused::adam(&[p.shallow_clone()], &state, &[p.zeros_like()], &step, &args).unwrap();
     assert!(p.double_value(&[0]) < 0.0, "a step against the gradient");
 }
 
@@ -263,7 +296,8 @@ fn optimizers_match_libtorch() {
         // A copy, not a second draw: other tests share libtorch's global generator.
         let (mut vs_b, net_b) = make();
         vs_b.copy(&vs_a).unwrap();
-        let start: std::collections::HashMap<String, Tensor> = vs_a.variables().into_iter().map(|(n, t)| (n, t.copy())).collect();
+        let start: std::collections::HashMap<String, Tensor> =
+            vs_a.variables().into_iter().map(|(n, t)| (n, t.copy())).collect();
         let mut ours = Optimizer::new(&vs_a, &cfg).unwrap();
         let mut theirs = reference(&vs_b);
         for _ in 0..4 {
@@ -276,7 +310,32 @@ fn optimizers_match_libtorch() {
             let (da, db) = (&a - &start[&name], &b[&name] - &start[&name]);
             let d = (&da - &db).abs().max().double_value(&[]);
             let scale = db.abs().max().double_value(&[]);
-            assert!(d <= 1e-2 * scale + 1e-7, "{:?} {name}: moved {d} away from libtorch's step of {scale}", cfg.kind);
+            assert!(
+                d <= 1e-2 * scale + 1e-7,
+                "{:?} {name}: moved {d} away from libtorch's step of {scale}",
+                cfg.kind
+            );
         }
     }
+}
+
+/// The library does not own the process: training twice in one process works (no signal handler
+/// installed twice, no global state left behind).
+#[test]
+fn two_trainings_in_one_process() {
+    let data = load(DatasetKind::Mnist5k, &common::root().join("data/mnist5k")).unwrap();
+    let runs = tempfile::tempdir().unwrap();
+    let cfg = TrainConfig {
+        dataset: DatasetKind::Mnist5k,
+        iterations: Some(5),
+        eval_every: 5,
+        log_every: 5,
+        runs: runs.path().into(),
+        quiet: true,
+        ..TrainConfig::default()
+    };
+    let a = train(&cfg, Device::Cpu, &data).unwrap();
+    let b = train(&cfg, Device::Cpu, &data).unwrap();
+    assert_ne!(a.run_dir, b.run_dir);
+    assert_eq!((a.iterations, b.iterations), (5, 5));
 }

@@ -7,8 +7,14 @@ const REPORT: &str = env!("CARGO_BIN_EXE_report");
 #[test]
 fn tiny_report_links_only_valid_pngs_and_reuses_runs() {
     let out = tempfile::tempdir().unwrap();
-    let run =
-        || Command::new(REPORT).args(["--grid", "tiny", "--out"]).arg(out.path()).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap();
+    let run = || {
+        Command::new(REPORT)
+            .args(["--grid", "tiny", "--out"])
+            .arg(out.path())
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap()
+    };
     let first = run();
     let stderr = String::from_utf8_lossy(&first.stderr);
     assert!(first.status.success(), "{stderr}");
@@ -20,23 +26,37 @@ fn tiny_report_links_only_valid_pngs_and_reuses_runs() {
         let path = out.path().join(link);
         let img = image::open(&path).unwrap_or_else(|e| panic!("{link}: not a readable PNG: {e}"));
         assert!(img.width() > 100 && img.height() > 100, "{link} is {}x{}", img.width(), img.height());
-        assert_eq!(std::fs::read(&path).unwrap()[..8], [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'], "{link}");
+        assert_eq!(
+            std::fs::read(&path).unwrap()[..8],
+            [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'],
+            "{link}"
+        );
     }
-    for section in
-        ["(a) The data", "(e1)", "(e2)", "(f) Deeper", "Real data sets", "(a) Training loss", "(b) Statistics", "(c) Activations"]
-    {
+    for section in [
+        "(a) The data",
+        "(e1)",
+        "(e2)",
+        "(f) Deeper",
+        "Real data sets",
+        "(a) Training loss",
+        "(b) Statistics",
+        "(c) Activations",
+    ] {
         assert!(md.contains(section), "REPORT.md lacks {section}");
     }
     let second = run();
     let stderr = String::from_utf8_lossy(&second.stderr);
-    assert!(second.status.success() && !stderr.contains("ran in"), "second run retrained something: {stderr}");
+    assert!(
+        second.status.success() && !stderr.contains("ran in"),
+        "second run retrained something: {stderr}"
+    );
 }
 
 /// The distribution view's percentiles, from TensorFlow-bucketed histograms of known data.
 #[test]
 fn percentiles_of_a_logged_histogram_match_the_data() {
-    use nnlab::histogram::HistStats;
     use nnlab::report::percentile;
+    use nnlab::tensorboard::histogram::HistStats;
     let values: Vec<f64> = (0..10_000).map(|i| i as f64 / 1000.0 - 5.0).collect(); // uniform on [-5, 5)
     let h = HistStats::from_values(&values).to_proto();
     assert_eq!(percentile(&h, 0.0), -5.0);

@@ -1,7 +1,8 @@
 //! Interruption and resume through the real program and real signals (its own test binary, so no
 //! other test shares the process-wide interrupt flag).
 mod common;
-use nnlab::events::{histograms, read_dir_events, scalars};
+use nnlab::tensorboard::reader::{histograms, read_dir_events, scalars};
+use nnlab::tensorboard::tags;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -10,7 +11,18 @@ const DCN: &str = env!("CARGO_BIN_EXE_mnist_dcn");
 
 fn start(runs: &Path, extra: &[&str]) -> Child {
     Command::new(DCN)
-        .args(["--dataset", "mnist5k", "--iterations", "400", "--log-every", "10", "--eval-every", "100", "--quiet", "--runs"])
+        .args([
+            "--dataset",
+            "mnist5k",
+            "--iterations",
+            "400",
+            "--log-every",
+            "10",
+            "--eval-every",
+            "100",
+            "--quiet",
+            "--runs",
+        ])
         .arg(runs)
         .args(extra)
         .current_dir(common::root())
@@ -25,8 +37,12 @@ fn wait_for_losses(runs: &Path, n: usize, child: &mut Child) -> PathBuf {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         assert!(child.try_wait().unwrap().is_none(), "mnist_dcn ended before it was signalled");
-        if let Some(dir) = std::fs::read_dir(runs.join("mnist_dcn")).ok().and_then(|mut d| d.next()).map(|e| e.unwrap().path()) {
-            if read_dir_events(&dir).map(|e| scalars(&e, "train/loss").len()).unwrap_or(0) >= n {
+        if let Some(dir) = std::fs::read_dir(runs.join("mnist_dcn"))
+            .ok()
+            .and_then(|mut d| d.next())
+            .map(|e| e.unwrap().path())
+        {
+            if read_dir_events(&dir).map(|e| scalars(&e, tags::TRAIN_LOSS).len()).unwrap_or(0) >= n {
                 return dir;
             }
         }
@@ -52,34 +68,66 @@ fn ctrl_c_checkpoints_and_resume_finishes_without_duplicate_steps() {
     assert!(stderr.contains("continue with: mnist_dcn --resume"), "{stderr}");
     let status = std::fs::read_to_string(dir.join("status.json")).unwrap();
     assert!(status.contains("\"interrupted\""), "{status}");
-    let meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("checkpoint.json")).unwrap()).unwrap();
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("checkpoint.json")).unwrap()).unwrap();
     let stopped = meta["step"].as_i64().unwrap();
-    let logged = scalars(&read_dir_events(&dir).unwrap(), "train/loss");
+    let logged = scalars(&read_dir_events(&dir).unwrap(), tags::TRAIN_LOSS);
     assert_eq!(logged.len() as i64, stopped, "every step before the interrupt is logged, once");
     // As if killed between the two checkpoint files: the step record inside the safetensors is the one used.
     std::fs::write(dir.join("checkpoint.json"), "{\"step\": 1, \"torn").unwrap();
 
-    let out = Command::new(DCN).args(["--resume", dir.to_str().unwrap(), "--quiet"]).current_dir(common::root()).output().unwrap();
+    let out = Command::new(DCN)
+        .args(["--resume", dir.to_str().unwrap(), "--quiet"])
+        .current_dir(common::root())
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(std::fs::read_to_string(dir.join("status.json")).unwrap().contains("\"complete\""));
 
     let tb = common::tensorboard_read(&dir);
-    let steps: Vec<i64> = tb["scalars"]["train/loss"].as_array().unwrap().iter().map(|e| e[0].as_i64().unwrap()).collect();
-    assert_eq!(steps, (0..400).collect::<Vec<_>>(), "each step exactly once across both event files");
-    let h: Vec<i64> = tb["histograms"]["weights/conv1"].as_array().unwrap().iter().map(|e| e["step"].as_i64().unwrap()).collect();
-    assert_eq!(h, (0..400).step_by(10).collect::<Vec<_>>());
-    let val: Vec<i64> = tb["scalars"]["validation/error"].as_array().unwrap().iter().map(|e| e[0].as_i64().unwrap()).collect();
-    assert_eq!(val, vec![99, 199, 299, 399]);
-    let final_err = tb["scalars"]["test/error"].as_array().unwrap().last().unwrap()[1].as_f64().unwrap();
+    let steps: Vec<i64> =
+        tb["scalars"][tags::TRAIN_LOSS].as_array().unwrap().iter().map(|e| e[0].as_i64().unwrap()).collect();
+    assert_eq!(steps, (1..=400).collect::<Vec<_>>(), "each step exactly once across both event files");
+    let h: Vec<i64> = tb["histograms"][tags::histogram("conv1", "weights")]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["step"].as_i64().unwrap())
+        .collect();
+    let mut expected: Vec<i64> = (10..=400).step_by(10).collect();
+    if stopped % 10 != 0 {
+        // The interrupted process logged the full set at the step it stopped at.
+        expected.push(stopped);
+        expected.sort();
+    }
+    assert_eq!(h, expected, "histograms every 10 steps and at the interrupted step");
+    let val: Vec<i64> = tb["scalars"][tags::VALIDATION_ERROR]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e[0].as_i64().unwrap())
+        .collect();
+    let mut expected: Vec<i64> = vec![100, 200, 300, 400];
+    if stopped % 100 != 0 {
+        expected.push(stopped);
+        expected.sort();
+    }
+    assert_eq!(val, expected);
+    let final_err = tb["scalars"][tags::TEST_ERROR].as_array().unwrap().last().unwrap()[1].as_f64().unwrap();
     assert!(final_err < 0.15, "test error after a resumed 400-iteration run: {final_err}");
 
     // The same run without the interruption: the same losses and the same weights, bit for bit.
     let plain = tempfile::tempdir().unwrap();
     let out = start(plain.path(), &[]).wait_with_output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let plain_dir = std::fs::read_dir(plain.path().join("mnist_dcn")).unwrap().next().unwrap().unwrap().path();
-    let losses = |d: &Path| scalars(&read_dir_events(d).unwrap(), "train/loss");
-    assert_eq!(losses(&dir), losses(&plain_dir), "resumed at step {stopped}: the losses differ from the uninterrupted run's");
+    let plain_dir =
+        std::fs::read_dir(plain.path().join("mnist_dcn")).unwrap().next().unwrap().unwrap().path();
+    let losses = |d: &Path| scalars(&read_dir_events(d).unwrap(), tags::TRAIN_LOSS);
+    assert_eq!(
+        losses(&dir),
+        losses(&plain_dir),
+        "resumed at step {stopped}: the losses differ from the uninterrupted run's"
+    );
     let weights = |d: &Path| std::fs::read(d.join("model.safetensors")).unwrap();
     assert!(weights(&dir) == weights(&plain_dir), "resumed at step {stopped}: the final weights differ");
 }
@@ -92,32 +140,33 @@ fn kill_9_keeps_every_event_written_before_it() {
     signal(&child, libc::SIGKILL);
     child.wait().unwrap();
     let ours = read_dir_events(&dir).unwrap();
-    let n = scalars(&ours, "train/loss").len();
+    let n = scalars(&ours, tags::TRAIN_LOSS).len();
     assert!(n >= 30);
     let tb = common::tensorboard_read(&dir);
-    assert_eq!(tb["scalars"]["train/loss"].as_array().unwrap().len(), n, "TensorBoard reads all that was written");
-    assert_eq!(tb["histograms"]["weights/conv1"].as_array().unwrap().len(), histograms(&ours, "weights/conv1").len());
+    assert_eq!(
+        tb["scalars"][tags::TRAIN_LOSS].as_array().unwrap().len(),
+        n,
+        "TensorBoard reads all that was written"
+    );
+    assert_eq!(
+        tb["histograms"][tags::histogram("conv1", "weights")].as_array().unwrap().len(),
+        histograms(&ours, &tags::histogram("conv1", "weights")).len()
+    );
     assert!(
         std::fs::read_to_string(dir.join("status.json")).unwrap().contains("\"running\""),
         "a killed run does not claim to be complete"
     );
 
-    // Resume from the last periodic checkpoint, rewritten as checkpoints were before they held the epoch
-    // order, the generator state and their own step record: those still resume (reseeded).
-    let path = dir.join("checkpoint.safetensors");
-    let old: Vec<(String, tch::Tensor)> = tch::Tensor::read_safetensors(&path)
-        .unwrap()
-        .into_iter()
-        .filter(|(n, _)| !["meta/checkpoint", "data/perm", "rng/cpu"].contains(&n.as_str()))
-        .collect();
-    tch::Tensor::write_safetensors(&old, &path).unwrap();
-    let mut meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("checkpoint.json")).unwrap()).unwrap();
-    meta.as_object_mut().unwrap().remove("cursor");
-    std::fs::write(dir.join("checkpoint.json"), meta.to_string()).unwrap();
-    let out = Command::new(DCN).args(["--resume", dir.to_str().unwrap(), "--quiet"]).current_dir(common::root()).output().unwrap();
+    // Resume from the last periodic checkpoint: the steps after it are dropped and redone.
+    let out = Command::new(DCN)
+        .args(["--resume", dir.to_str().unwrap(), "--quiet"])
+        .current_dir(common::root())
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let steps: Vec<i64> = scalars(&read_dir_events(&dir).unwrap(), "train/loss").iter().map(|(s, _)| *s).collect();
-    assert_eq!(steps, (0..400).collect::<Vec<_>>(), "each step exactly once after a kill -9 and a resume");
+    let steps: Vec<i64> =
+        scalars(&read_dir_events(&dir).unwrap(), tags::TRAIN_LOSS).iter().map(|(s, _)| *s).collect();
+    assert_eq!(steps, (1..=400).collect::<Vec<_>>(), "each step exactly once after a kill -9 and a resume");
 }
 
 #[test]
@@ -131,8 +180,13 @@ fn sigterm_stops_part_1_cleanly() {
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     let dir = loop {
-        let found = std::fs::read_dir(runs.path().join("three_layer")).ok().and_then(|mut d| d.next()).map(|e| e.unwrap().path());
-        if let Some(dir) = found.filter(|d| read_dir_events(d).map(|e| scalars(&e, "train/loss").len() >= 3).unwrap_or(false)) {
+        let found = std::fs::read_dir(runs.path().join("three_layer"))
+            .ok()
+            .and_then(|mut d| d.next())
+            .map(|e| e.unwrap().path());
+        if let Some(dir) = found
+            .filter(|d| read_dir_events(d).map(|e| scalars(&e, tags::TRAIN_LOSS).len() >= 3).unwrap_or(false))
+        {
             break dir;
         }
         assert!(Instant::now() < deadline, "no progress");

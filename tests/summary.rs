@@ -1,9 +1,10 @@
 //! The event writer, read back by our reader and by TensorBoard's own EventAccumulator.
 mod common;
-use nnlab::events::{histograms, parse_records, read_dir_events, scalars, tags};
-use nnlab::histogram::{bucket_limits, device_stats, HistStats};
 use nnlab::run::Run;
-use nnlab::summary::SummaryWriter;
+use nnlab::tensorboard::histogram::{bucket_limits, device_stats, HistStats};
+use nnlab::tensorboard::hparams::HParams;
+use nnlab::tensorboard::reader::{histograms, parse_records, read_dir_events, scalars, tags};
+use nnlab::tensorboard::writer::SummaryWriter;
 use tch::{Kind, Tensor};
 
 #[test]
@@ -22,7 +23,9 @@ fn device_stats_equal_host_reference() {
     let t = Tensor::randn([1000], (Kind::Float, tch::Device::Cpu)) * 3.0;
     let z = Tensor::zeros([10], (Kind::Float, tch::Device::Cpu));
     let all = device_stats(&[&t, &z]).unwrap();
-    let host = HistStats::from_values(&Vec::<f32>::try_from(&t).unwrap().iter().map(|&v| v as f64).collect::<Vec<_>>());
+    let host = HistStats::from_values(
+        &Vec::<f32>::try_from(&t).unwrap().iter().map(|&v| v as f64).collect::<Vec<_>>(),
+    );
     assert_eq!(all[0].counts, host.counts);
     assert_eq!((all[0].min, all[0].max, all[0].num), (host.min, host.max, host.num));
     assert!((all[0].sum - host.sum).abs() < 1e-9 && (all[0].sum_squares - host.sum_squares).abs() < 1e-6);
@@ -34,7 +37,7 @@ fn device_stats_equal_host_reference() {
 }
 
 fn write_known(dir: &std::path::Path) {
-    let mut w = SummaryWriter::create(dir).unwrap();
+    let mut w = SummaryWriter::create(dir, 0).unwrap();
     for step in 0..50 {
         w.add_scalar("train/loss", 1.0 / (step as f64 + 1.0), step).unwrap();
     }
@@ -43,7 +46,13 @@ fn write_known(dir: &std::path::Path) {
         w.add_histogram("weights/conv1", &HistStats::from_values(&values), step).unwrap();
     }
     w.add_text("config", "lr = 1e-4", 0).unwrap();
-    w.add_image("inputs", nnlab::images::png_gray(&[0, 128, 255, 64], 2, 2).unwrap(), 2, 2, 1, 0).unwrap();
+    let png = nnlab::tensorboard::images::tile_png(
+        &Tensor::from_slice(&[0.0f32, 0.5, 1.0, 0.25]).view([1, 1, 2, 2]),
+        1,
+        1,
+    )
+    .unwrap();
+    w.add_png("inputs", png, 0).unwrap();
 }
 
 #[test]
@@ -51,14 +60,17 @@ fn our_reader_reads_back_exactly() {
     let dir = tempfile::tempdir().unwrap();
     write_known(dir.path());
     let ev = read_dir_events(dir.path()).unwrap();
-    assert_eq!(ev.len(), 1 + 50 + 3 + 1 + 1, "file_version + events");
+    assert_eq!(ev.len(), 2 + 50 + 3 + 1 + 1, "file_version, restart marker, then the events");
     let loss = scalars(&ev, "train/loss");
     assert_eq!(loss.len(), 50);
     assert_eq!(loss[9], (9, (0.1f32) as f64));
     let h = histograms(&ev, "weights/conv1");
     assert_eq!(h.iter().map(|(s, _)| *s).collect::<Vec<_>>(), vec![0, 100, 200]);
     assert_eq!(h[0].1.num, 100.0);
-    assert_eq!(scalars(&ev, "weights/conv1/max"), vec![(0, 6.9f32 as f64), (100, 6.9f32 as f64), (200, 6.9f32 as f64)]);
+    assert_eq!(
+        scalars(&ev, "weights/conv1/max"),
+        vec![(0, 6.9f32 as f64), (100, 6.9f32 as f64), (200, 6.9f32 as f64)]
+    );
     assert!(tags(&ev).contains(&"weights/conv1/std".to_string()));
 }
 
@@ -86,7 +98,7 @@ fn tensorboard_reads_back_exact_counts() {
     let mean = tb["scalars"]["weights/conv1/mean"][0][1].as_f64().unwrap();
     assert!((mean - 1.95).abs() < 1e-5);
     assert_eq!(tb["text"]["config"][0][1], "lr = 1e-4");
-    assert_eq!(tb["images"]["inputs"][0][1], 2);
+    assert_eq!(tb["images"]["inputs"][0][1], 6, "2 pixels and a 2-pixel border each side");
 }
 
 #[test]
@@ -106,13 +118,19 @@ fn a_torn_last_record_loses_only_itself() {
 #[test]
 fn runs_never_overwrite_each_other() {
     let root = tempfile::tempdir().unwrap();
-    let a = Run::create(root.path(), "prog", "cfg", &serde_json::json!({"a": 1})).unwrap();
-    let b = Run::create(root.path(), "prog", "cfg", &serde_json::json!({"a": 2})).unwrap();
-    assert_ne!(a.dir, b.dir);
+    let a =
+        Run::create(root.path(), "prog", "cfg", &serde_json::json!({"a": 1}), &HParams::default()).unwrap();
+    let b =
+        Run::create(root.path(), "prog", "cfg", &serde_json::json!({"a": 2}), &HParams::default()).unwrap();
+    assert_ne!(a.dir(), b.dir());
     for r in [&a, &b] {
-        assert!(r.dir.join("config.json").exists());
-        assert!(std::fs::read_to_string(r.dir.join("status.json")).unwrap().contains("running"));
-        assert_eq!(read_dir_events(&r.dir).unwrap().len(), 2, "file_version + config text");
+        assert!(r.dir().join("config.json").exists());
+        assert!(std::fs::read_to_string(r.dir().join("status.json")).unwrap().contains("running"));
+        assert_eq!(
+            read_dir_events(r.dir()).unwrap().len(),
+            4,
+            "file_version, restart marker, config text, hparams"
+        );
     }
 }
 
@@ -121,6 +139,8 @@ fn an_unwritable_runs_dir_is_an_error_not_a_panic() {
     let root = tempfile::tempdir().unwrap();
     let file = root.path().join("not-a-dir");
     std::fs::write(&file, b"x").unwrap();
-    let err = Run::create(&file, "prog", "cfg", &serde_json::json!({})).err().expect("an error");
+    let err = Run::create(&file, "prog", "cfg", &serde_json::json!({}), &HParams::default())
+        .err()
+        .expect("an error");
     assert!(format!("{err:#}").contains("cannot create the runs directory"), "{err:#}");
 }

@@ -4,7 +4,11 @@
 Usage: dcn_torch.py DEVICE ITERATIONS LOGDIR [MNIST_DIR] -> prints "iterations seconds it/s test_accuracy".
 MNIST_DIR (default data/mnist) holds the four IDX files, plain or gzipped.
 Same data split, batch 50, Adam 1e-4, loss every iteration, statistics and histograms every 100
-iterations, validation and test error every 1100 and at the end.
+iterations, validation and test error every 1100 and at the end. Statistics as nnlab defines them:
+std is the population std (correction=0, nnlab's HistStats::std); on CUDA cuDNN's autotuner is on
+(torch.backends.cudnn.benchmark, as nnlab's cudnn_set_benchmark(true)). The time includes closing the
+SummaryWriter (its queued events reach the disk), since nnlab's includes writing every event.
+LOGDIR is where the TensorBoard run goes (device-run passes one under /tmp, not under $OUT).
 DCN_TORCH_ADAM=fused uses torch.optim.Adam(fused=True), PyTorch's own fused kernel, instead of its
 default (a per-parameter loop on the CPU, foreach on CUDA).
 """
@@ -62,6 +66,9 @@ def main():
     device, iterations, logdir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     d = sys.argv[4] if len(sys.argv) > 4 else "data/mnist"
     torch.manual_seed(0)
+    if torch.device(device).type == "cuda":
+        # nnlab's Trainer::new calls tch::Cuda::cudnn_set_benchmark(true) on CUDA: the same autotuning here.
+        torch.backends.cudnn.benchmark = True
     images = torch.tensor(read_idx(f"{d}/train-images.idx3-ubyte"), dtype=torch.float32).div_(255).unsqueeze(1)
     labels = torch.tensor(read_idx(f"{d}/train-labels.idx1-ubyte"), dtype=torch.int64)
     test_x = torch.tensor(read_idx(f"{d}/t10k-images.idx3-ubyte"), dtype=torch.float32).div_(255).unsqueeze(1)
@@ -92,16 +99,17 @@ def main():
             for tag, t in probe.items():
                 t = t.detach()
                 writer.add_histogram(tag, t, step)
-                for stat, v in [("min", t.min()), ("max", t.max()), ("mean", t.mean()), ("std", t.std())]:
+                # Population std (correction=0), as nnlab's; torch's default would be the sample std.
+                for stat, v in [("min", t.min()), ("max", t.max()), ("mean", t.mean()), ("std", t.std(correction=0))]:
                     writer.add_scalar(f"{tag}/{stat}", v.item(), step)
         if (step + 1) % 1100 == 0 or step + 1 == iterations:
             writer.add_scalar("validation/error", 1 - accuracy(net, val_x, val_y), step)
             test_acc = accuracy(net, test_x, test_y)
             writer.add_scalar("test/error", 1 - test_acc, step)
-    if device == "cuda":
+    if torch.device(device).type == "cuda":
         torch.cuda.synchronize()
-    seconds = time.perf_counter() - start
     writer.close()
+    seconds = time.perf_counter() - start
     print(f"{iterations} {seconds:.3f} {iterations / seconds:.2f} {test_acc:.4f}")
 
 

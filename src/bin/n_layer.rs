@@ -1,11 +1,15 @@
 //! Part 1 (f): a network of any depth and width, trained by hand-written backprop, on Make-Moons,
 //! circles, scikit-learn's real data sets or a CSV of your own.
+mod shared;
 use anyhow::{bail, Result};
 use clap::Parser;
-use nnlab::cli::{check_network_size, main_with, positive_sizes, value_name, CommaList, GdArgs};
-use nnlab::data::{read_csv, standardize, train_test_split, DatasetName};
-use nnlab::experiment::{exit_if_interrupted, Experiment, Job};
-use nnlab::layer::DeepNeuralNetwork;
+use nnlab::backprop::args::{check_network_size, check_sweep_size, GdArgs};
+use nnlab::backprop::csv::read_csv;
+use nnlab::backprop::data::{standardize, train_test_split, DatasetName};
+use nnlab::backprop::n_layer::DeepNeuralNetwork;
+use nnlab::backprop::sweep::{exit_status, NetConfig, Network, Sweep};
+use nnlab::cli::{positive_sizes, value_name, CommaList, Exit};
+use nnlab::run::console;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -15,7 +19,7 @@ use std::path::PathBuf;
 #[derive(Parser, Debug, Serialize)]
 #[command(version, allow_negative_numbers = true)]
 struct Args {
-    /// Built-in data set: moons and circles (2-D, 200 points) or scikit-learn's iris, wine,
+    /// Built-in data set: moons and circles (2-D, --samples points) or scikit-learn's iris, wine,
     /// breast-cancer, digits (standardised, with a held-out split)
     #[arg(long, value_enum, default_value_t = DatasetName::Moons)]
     dataset: DatasetName,
@@ -43,65 +47,89 @@ struct Args {
     gd: GdArgs,
 }
 
-fn main() {
-    main_with("n_layer", || run(Args::parse()));
+fn main() -> std::process::ExitCode {
+    shared::main_with("n_layer", || run(Args::parse()))
 }
 
-fn run(args: Args) -> Result<()> {
+fn run(args: Args) -> Result<Exit> {
     let gd = &args.gd;
     gd.validate()?;
     if !(args.test_fraction > 0.0 && args.test_fraction < 1.0) {
         bail!("--test-fraction must be between 0 and 1, got {}", args.test_fraction);
     }
+    let (depths, widths, acts) = (&args.depth.0, &args.width.0, &gd.activation.0);
+    let shapes =
+        if args.layers.is_empty() { depths.len().saturating_mul(widths.len()) } else { args.layers.len() };
+    check_sweep_size(shapes.saturating_mul(acts.len()))?;
     tch::set_num_threads(1);
     let (data_name, full) = match &args.data {
-        Some(path) => (path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or("csv".into()), read_csv(path)?.into_data()),
-        None => (value_name(&args.dataset), args.dataset.load(&args.data_dir, gd.samples, gd.noise, gd.seed)?),
+        Some(path) => (
+            path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or("csv".into()),
+            read_csv(path)?.into_data(),
+        ),
+        None => {
+            (value_name(&args.dataset), args.dataset.load(&args.data_dir, gd.samples, gd.noise, gd.seed)?)
+        }
     };
     let two_d = args.data.is_none() && args.dataset.is_2d();
     let (train, test) = if two_d {
         (full, None)
     } else {
-        let (mut train, mut test) = train_test_split(&full, args.test_fraction, gd.seed);
+        let (mut train, mut test) = train_test_split(&full, args.test_fraction, gd.seed)?;
         standardize(&mut train, &mut [&mut test]);
         (train, Some(test))
     };
+    train.check_features(&data_name)?;
     let (n_in, n_out) = (train.dim(), train.num_classes);
-    eprintln!(
+    console::err(format!(
         "data: {data_name}, {} training rows{}, {n_in} features, {n_out} classes",
         train.len(),
         test.as_ref().map(|t| format!(" + {} held out", t.len())).unwrap_or_default()
-    );
+    ));
     let nets: Vec<Vec<i64>> = if args.layers.is_empty() {
-        args.depth
-            .0
+        let hidden = |d: i64, w: i64| std::iter::repeat_n(w, d as usize);
+        depths
             .iter()
             .flat_map(|&d| {
-                args.width.0.iter().map(move |&w| std::iter::once(n_in).chain(std::iter::repeat_n(w, d as usize)).chain([n_out]).collect())
+                widths
+                    .iter()
+                    .map(move |&w| std::iter::once(n_in).chain(hidden(d, w)).chain([n_out]).collect())
             })
             .collect()
     } else {
         args.layers.iter().map(|l| l.0.clone()).collect()
     };
-    let mut jobs = Vec::new();
+    let mut networks = Vec::new();
     for sizes in &nets {
         if sizes.len() < 3 {
             bail!("--layers {:?}: give at least input, one hidden and output size", sizes);
         }
-        if sizes[0] != n_in || *sizes.last().unwrap() != n_out {
+        if sizes[0] != n_in || sizes.last() != Some(&n_out) {
             bail!("--layers {:?}: this data needs input size {n_in} and output size {n_out}", sizes);
         }
         check_network_size(train.len(), sizes)?;
-        for &act in &gd.activation.0 {
+        for &act in acts {
             let shape = sizes.iter().map(i64::to_string).collect::<Vec<_>>().join("-");
-            let config = serde_json::json!({ "dataset": data_name, "layers": sizes, "activation": act, "passes": gd.passes,
-                "epsilon": gd.epsilon, "reg_lambda": gd.reg_lambda, "seed": gd.seed });
-            let model = DeepNeuralNetwork::new(sizes, act, gd.reg_lambda, gd.seed);
-            jobs.push(Job { name: format!("{data_name}-{act}-{shape}"), title: format!("{act} {shape}"), config, model: Box::new(model) });
+            let config = NetConfig {
+                dataset: data_name.clone(),
+                layers: sizes.clone(),
+                activation: act,
+                passes: gd.passes,
+                epsilon: gd.epsilon,
+                reg_lambda: gd.reg_lambda,
+                seed: gd.seed,
+            };
+            let model = Box::new(DeepNeuralNetwork::new(sizes, act, gd.reg_lambda, gd.seed));
+            networks.push(Network {
+                name: format!("{data_name}-{act}-{shape}"),
+                title: format!("{act} {shape}"),
+                config,
+                model,
+            });
         }
     }
-    let cols = gd.activation.0.len().max(if nets.len() > 1 { nets.len().min(4) } else { 1 });
-    let exp = Experiment {
+    let cols = acts.len().max(if nets.len() > 1 { nets.len().min(4) } else { 1 });
+    let sweep = Sweep {
         program: "n_layer",
         runs_root: &gd.runs,
         train: &train,
@@ -110,15 +138,24 @@ fn run(args: Args) -> Result<()> {
         plot: !gd.no_plot,
         cols,
     };
-    let (results, dir) = exp.run(&format!("sweep-{data_name}"), jobs, &args)?;
+    let (results, dir) = sweep.run(&format!("sweep-{data_name}"), networks, &args)?;
     if results.len() > 1 {
-        println!("{:<36} {:>9} {:>10} {:>10} {:>8}", "network", "loss", "train acc", "test acc", "seconds");
+        console::out(format!(
+            "{:<36} {:>9} {:>10} {:>10} {:>8}",
+            "network", "loss", "train acc", "test acc", "seconds"
+        ));
         for r in &results {
             let t = r.test_accuracy.map(|a| format!("{:.2}%", 100.0 * a)).unwrap_or("-".into());
-            println!("{:<36} {:>9.4} {:>9.2}% {:>10} {:>8.2}", r.name, r.final_loss, 100.0 * r.train_accuracy, t, r.seconds);
+            console::out(format!(
+                "{:<36} {:>9.4} {:>9.2}% {:>10} {:>8.2}",
+                r.name,
+                r.final_loss,
+                100.0 * r.train_accuracy,
+                t,
+                r.seconds
+            ));
         }
     }
-    println!("run: {}", dir.display());
-    exit_if_interrupted(&results);
-    Ok(())
+    console::out(format!("run: {}", dir.display()));
+    Ok(exit_status(&results))
 }

@@ -1,9 +1,12 @@
 //! `make report`: the whole assignment's figures in one command.
+mod shared;
 use anyhow::Context;
 use clap::Parser;
-use nnlab::cli::main_with;
-use nnlab::device::DeviceArg;
-use nnlab::report::{Grid, Plan, Reporter};
+use nnlab::cli::Exit;
+use nnlab::native::device::DeviceArg;
+use nnlab::report::plan::{Grid, Plan};
+use nnlab::report::Reporter;
+use nnlab::run::console;
 use std::path::PathBuf;
 
 /// Run the assignment's experiment grid with three_layer, n_layer and mnist_dcn (reusing runs already
@@ -22,13 +25,13 @@ struct Args {
     out: PathBuf,
 }
 
-fn main() {
-    main_with("report", || {
+fn main() -> std::process::ExitCode {
+    shared::main_with("report", || {
         let a = Args::parse();
         let exe = std::env::current_exe().context("cannot locate the report program")?;
         let bin_dir = exe.parent().context("the report program has no directory")?.to_path_buf();
         let path = Reporter { out: a.out, bin_dir }.run(&Plan::new(a.grid, a.device), a.grid)?;
-        println!("report: {}", path.display());
-        Ok::<(), anyhow::Error>(())
-    });
+        console::out(format!("report: {}", path.display()));
+        Ok(Exit::Done)
+    })
 }

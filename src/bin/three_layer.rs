@@ -1,10 +1,13 @@
 //! Part 1 (a)–(e): the 3-layer network on Make-Moons, trained by hand-written backprop.
+mod shared;
 use anyhow::Result;
 use clap::Parser;
-use nnlab::cli::{check_network_size, main_with, positive_sizes, CommaList, GdArgs};
-use nnlab::data::make_moons;
-use nnlab::experiment::{exit_if_interrupted, Experiment, Job};
-use nnlab::three_layer::NeuralNetwork;
+use nnlab::backprop::args::{check_network_size, check_sweep_size, GdArgs};
+use nnlab::backprop::data::make_moons;
+use nnlab::backprop::sweep::{exit_status, NetConfig, Network, Sweep};
+use nnlab::backprop::three_layer::NeuralNetwork;
+use nnlab::cli::{positive_sizes, CommaList, Exit};
+use nnlab::run::console;
 use serde::Serialize;
 
 /// Train the assignment's 3-layer network (input 2, one hidden layer, softmax output) on Make-Moons
@@ -21,42 +24,68 @@ struct Args {
     gd: GdArgs,
 }
 
-fn main() {
-    main_with("three_layer", || run(Args::parse()));
+fn main() -> std::process::ExitCode {
+    shared::main_with("three_layer", || run(Args::parse()))
 }
 
-fn run(args: Args) -> Result<()> {
+fn run(args: Args) -> Result<Exit> {
     let gd = &args.gd;
     gd.validate()?;
     tch::set_num_threads(1);
-    let data = make_moons(gd.samples, gd.noise, gd.seed);
-    let hidden = &args.hidden.0;
+    let (acts, hidden) = (&gd.activation.0, &args.hidden.0);
+    check_sweep_size(acts.len().saturating_mul(hidden.len()))?;
     for &h in hidden {
         check_network_size(gd.samples, &[2, h, 2])?;
     }
-    let mut jobs = Vec::new();
-    for &act in &gd.activation.0 {
+    let data = make_moons(gd.samples, gd.noise, gd.seed);
+    data.check_features("the moons data (--noise too large?)")?;
+    let mut networks = Vec::new();
+    for &act in acts {
         for &h in hidden {
-            let model = NeuralNetwork::new(2, h, 2, act, gd.reg_lambda, gd.seed);
-            let config = serde_json::json!({ "activation": act, "hidden": h, "passes": gd.passes, "epsilon": gd.epsilon,
-                "reg_lambda": gd.reg_lambda, "seed": gd.seed, "samples": gd.samples, "noise": gd.noise });
-            jobs.push(Job { name: format!("{act}-h{h}"), title: format!("{act}, {h} hidden"), config, model: Box::new(model) });
+            let config = NetConfig {
+                dataset: "moons".into(),
+                layers: vec![2, h, 2],
+                activation: act,
+                passes: gd.passes,
+                epsilon: gd.epsilon,
+                reg_lambda: gd.reg_lambda,
+                seed: gd.seed,
+            };
+            let model = Box::new(NeuralNetwork::new(2, h, 2, act, gd.reg_lambda, gd.seed));
+            networks.push(Network {
+                name: format!("{act}-h{h}"),
+                title: format!("{act}, {h} hidden"),
+                config,
+                model,
+            });
         }
     }
-    let acts = &gd.activation.0;
     let cols = if acts.len() > 1 && hidden.len() == 1 { acts.len() } else { 4.min(hidden.len()) };
-    let exp =
-        Experiment { program: "three_layer", runs_root: &gd.runs, train: &data, test: None, fit: gd.fit_config(), plot: !gd.no_plot, cols };
-    let acts: Vec<&str> = acts.iter().map(|a| a.name()).collect();
+    let sweep = Sweep {
+        program: "three_layer",
+        runs_root: &gd.runs,
+        train: &data,
+        test: None,
+        fit: gd.fit_config(),
+        plot: !gd.no_plot,
+        cols,
+    };
+    let names: Vec<&str> = acts.iter().map(|a| a.name()).collect();
     let sizes: Vec<String> = hidden.iter().map(i64::to_string).collect();
-    let (results, dir) = exp.run(&format!("sweep-{}-h{}", acts.join(","), sizes.join(",")), jobs, &args)?;
+    let (results, dir) =
+        sweep.run(&format!("sweep-{}-h{}", names.join(","), sizes.join(",")), networks, &args)?;
     if results.len() > 1 {
-        println!("{:<16} {:>10} {:>10} {:>8}", "network", "loss", "accuracy", "seconds");
+        console::out(format!("{:<16} {:>10} {:>10} {:>8}", "network", "loss", "accuracy", "seconds"));
         for r in &results {
-            println!("{:<16} {:>10.4} {:>9.2}% {:>8.2}", r.name, r.final_loss, 100.0 * r.train_accuracy, r.seconds);
+            console::out(format!(
+                "{:<16} {:>10.4} {:>9.2}% {:>8.2}",
+                r.name,
+                r.final_loss,
+                100.0 * r.train_accuracy,
+                r.seconds
+            ));
         }
     }
-    println!("run: {}", dir.display());
-    exit_if_interrupted(&results);
-    Ok(())
+    console::out(format!("run: {}", dir.display()));
+    Ok(exit_status(&results))
 }

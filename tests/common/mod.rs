@@ -12,7 +12,11 @@ pub fn root() -> PathBuf {
 pub fn tensorboard_read(dir: &Path) -> serde_json::Value {
     let python = root().join(".venv-test/bin/python");
     assert!(python.exists(), "{} missing: run `scripts/setup test` (make test does)", python.display());
-    let out = Command::new(python).arg(root().join("scripts/tb_read.py")).arg(dir).output().expect("running tb_read.py");
+    let out = Command::new(python)
+        .arg(root().join("scripts/tb_read.py"))
+        .arg(dir)
+        .output()
+        .expect("running tb_read.py");
     assert!(out.status.success(), "tb_read.py failed: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("tb_read.py prints JSON")
 }

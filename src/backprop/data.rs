@@ -1,0 +1,171 @@
+//! Part 1 data: Make-Moons, circles, scikit-learn's real data sets and the user's CSV, as tensors.
+use crate::backprop::csv::read_csv;
+use crate::backprop::rng::Rng;
+use anyhow::{bail, Result};
+use clap::ValueEnum;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use tch::{Device, Kind, Tensor};
+
+/// Features with labels, plus the one-hot targets backprop needs every pass (made once per fit).
+pub struct LabeledData {
+    /// [N, D] f64
+    pub x: Tensor,
+    /// [N] i64 class indices
+    pub y: Tensor,
+    /// [N, K] f64
+    pub y_onehot: Tensor,
+    pub num_classes: i64,
+}
+
+/// Largest feature magnitude accepted for unscaled data: beyond it x·W overflows f64 in a few layers.
+pub const MAX_FEATURE: f64 = 1e6;
+
+impl LabeledData {
+    pub fn new(x: Tensor, y: Tensor, num_classes: i64) -> Self {
+        let y_onehot = y.one_hot(num_classes).to_kind(Kind::Double);
+        LabeledData { x, y, y_onehot, num_classes }
+    }
+    pub fn len(&self) -> i64 {
+        self.x.size()[0]
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    pub fn dim(&self) -> i64 {
+        self.x.size()[1]
+    }
+    pub fn accuracy(&self, predicted: &Tensor) -> f64 {
+        predicted.eq_tensor(&self.y).to_kind(Kind::Double).mean(Kind::Double).double_value(&[])
+    }
+    fn select(&self, idx: &Tensor) -> LabeledData {
+        LabeledData::new(self.x.index_select(0, idx), self.y.index_select(0, idx), self.num_classes)
+    }
+
+    /// A data error, not "training diverged", when a feature is infinite or too large to train on.
+    pub fn check_features(&self, what: &str) -> Result<()> {
+        if self.is_empty() {
+            bail!("{what}: no rows to train on");
+        }
+        let largest = self.x.abs().max().double_value(&[]);
+        if !largest.is_finite() {
+            bail!("{what}: a feature overflows to infinity");
+        }
+        if largest > MAX_FEATURE {
+            bail!("{what}: a feature reaches {largest:.3e}, beyond the ±{MAX_FEATURE:e} the networks can train on");
+        }
+        Ok(())
+    }
+}
+
+/// sklearn.datasets.make_moons: two interleaving half circles, shuffled, with Gaussian noise.
+pub fn make_moons(n_samples: i64, noise: f64, seed: u64) -> LabeledData {
+    let n_out = n_samples / 2;
+    let n_in = n_samples - n_out;
+    let t_out = Tensor::linspace(0.0, std::f64::consts::PI, n_out, (Kind::Double, Device::Cpu));
+    let t_in = Tensor::linspace(0.0, std::f64::consts::PI, n_in, (Kind::Double, Device::Cpu));
+    let outer = Tensor::stack(&[t_out.cos(), t_out.sin()], 1);
+    let inner = Tensor::stack(&[1.0 - t_in.cos(), 1.0 - t_in.sin() - 0.5], 1);
+    shuffled_with_noise(Tensor::cat(&[outer, inner], 0), two_classes(n_out, n_in), noise, seed)
+}
+
+/// sklearn.datasets.make_circles: a small circle inside a large one.
+pub fn make_circles(n_samples: i64, noise: f64, factor: f64, seed: u64) -> LabeledData {
+    let n_out = n_samples / 2;
+    let n_in = n_samples - n_out;
+    let ring = |n: i64, r: f64| {
+        let t = Tensor::linspace(0.0, 2.0 * std::f64::consts::PI, n + 1, (Kind::Double, Device::Cpu))
+            .narrow(0, 0, n);
+        Tensor::stack(&[t.cos() * r, t.sin() * r], 1)
+    };
+    let x = Tensor::cat(&[ring(n_out, 1.0), ring(n_in, factor)], 0);
+    shuffled_with_noise(x, two_classes(n_out, n_in), noise, seed)
+}
+
+fn two_classes(zeros: i64, ones: i64) -> Tensor {
+    Tensor::cat(
+        &[
+            Tensor::zeros([zeros], (Kind::Int64, Device::Cpu)),
+            Tensor::ones([ones], (Kind::Int64, Device::Cpu)),
+        ],
+        0,
+    )
+}
+
+fn shuffled_with_noise(x: Tensor, y: Tensor, noise: f64, seed: u64) -> LabeledData {
+    let mut rng = Rng::new(seed);
+    let perm = Tensor::from_slice(&rng.permutation(x.size()[0] as usize));
+    let x = x.index_select(0, &perm) + rng.randn(&x.size()) * noise;
+    LabeledData::new(x, y.index_select(0, &perm), 2)
+}
+
+/// Data sets the n-layer program knows by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DatasetName {
+    Moons,
+    Circles,
+    Iris,
+    Wine,
+    BreastCancer,
+    Digits,
+}
+
+impl DatasetName {
+    pub fn is_2d(self) -> bool {
+        matches!(self, DatasetName::Moons | DatasetName::Circles)
+    }
+    fn file(self) -> Option<&'static str> {
+        match self {
+            DatasetName::Iris => Some("iris.csv"),
+            DatasetName::Wine => Some("wine_data.csv"),
+            DatasetName::BreastCancer => Some("breast_cancer.csv"),
+            DatasetName::Digits => Some("digits.csv.gz"),
+            _ => None,
+        }
+    }
+    /// Full data set. `data_dir` holds scikit-learn's CSVs (scripts/setup puts them in data/sklearn).
+    pub fn load(self, data_dir: &Path, n_samples: i64, noise: f64, seed: u64) -> Result<LabeledData> {
+        if let Some(file) = self.file() {
+            let path = data_dir.join(file);
+            if !path.exists() {
+                bail!(
+                    "{} not found: run `scripts/setup` (or `make setup`) to fetch scikit-learn's data sets",
+                    path.display()
+                );
+            }
+            return Ok(read_csv(&path)?.into_data());
+        }
+        Ok(match self {
+            DatasetName::Circles => make_circles(n_samples, noise, 0.5, seed),
+            _ => make_moons(n_samples, noise, seed),
+        })
+    }
+}
+
+/// A seeded shuffle split into (train, test), test getting `test_fraction` of the rows (at least one
+/// row each).
+pub fn train_test_split(
+    d: &LabeledData,
+    test_fraction: f64,
+    seed: u64,
+) -> Result<(LabeledData, LabeledData)> {
+    let n = d.len();
+    let n_test = ((n as f64) * test_fraction).round().max(1.0) as i64;
+    if n_test >= n {
+        bail!("{n} rows with --test-fraction {test_fraction} leave no training rows");
+    }
+    let perm = Tensor::from_slice(&Rng::new(seed).permutation(n as usize));
+    Ok((d.select(&perm.narrow(0, n_test, n - n_test)), d.select(&perm.narrow(0, 0, n_test))))
+}
+
+/// Scales every feature to zero mean, unit variance with the training set's statistics
+/// (constant features are left centred, not divided by zero).
+pub fn standardize(train: &mut LabeledData, others: &mut [&mut LabeledData]) {
+    let mean = train.x.mean_dim(0, true, Kind::Double);
+    let std = train.x.std_dim(0, false, true).clamp_min(1e-12);
+    train.x = (&train.x - &mean) / &std;
+    for d in others {
+        d.x = (&d.x - &mean) / &std;
+    }
+}

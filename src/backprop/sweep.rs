@@ -1,0 +1,276 @@
+//! Training one or several from-scratch networks on the same data, each as its own TensorBoard run,
+//! with a decision-boundary figure (one panel per network) for 2-D data. Both Part 1 programs use it.
+use crate::backprop::activation::Activation;
+use crate::backprop::data::LabeledData;
+use crate::backprop::fit::{fit_model, FitConfig, GdModel};
+use crate::cli::Exit;
+use crate::plot::boundary::{draw_panels, panels_size, BoundaryGrid, Panel};
+use crate::plot::{png_bytes, png_file};
+use crate::run::console;
+use crate::run::files::write_file;
+use crate::run::{Outcome, Run, RunDir, RunStatus};
+use crate::tensorboard::histogram::device_stats;
+use crate::tensorboard::hparams::HParams;
+use crate::tensorboard::tags;
+use crate::tensorboard::writer::{histogram, scalar};
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// A run's config.json in Part 1: everything that decides what it computes.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct NetConfig {
+    /// "moons", "circles", "iris", …, or the stem of the user's CSV.
+    pub dataset: String,
+    /// Layer sizes, input to output ([2, H, 2] for the 3-layer network).
+    pub layers: Vec<i64>,
+    pub activation: Activation,
+    pub passes: i64,
+    pub epsilon: f64,
+    pub reg_lambda: f64,
+    pub seed: u64,
+}
+
+impl NetConfig {
+    /// The hyperparameters TensorBoard's HParams tab shows; seeds of one configuration form a group.
+    pub fn hparams(&self, program: &str) -> HParams {
+        let hidden = &self.layers[1..self.layers.len().saturating_sub(1)];
+        let shape = self.layers.iter().map(i64::to_string).collect::<Vec<_>>().join("-");
+        HParams {
+            values: Vec::new(),
+            group: format!(
+                "{program} {} {} {shape} ε{} λ{}",
+                self.dataset, self.activation, self.epsilon, self.reg_lambda
+            ),
+        }
+        .add("program", program)
+        .add("dataset", self.dataset.as_str())
+        .add("activation", self.activation.name())
+        .add("layers", shape)
+        .add("depth", hidden.len() as i64)
+        .add("width", hidden.iter().copied().max().unwrap_or(0))
+        .add("epsilon", self.epsilon)
+        .add("reg_lambda", self.reg_lambda)
+        .add("passes", self.passes)
+        .add("seed", self.seed)
+    }
+}
+
+/// One network of a sweep: its run name, figure title, configuration and model.
+pub struct Network {
+    /// Short and path-safe: "tanh-h3", "moons-relu-2-10-10-2".
+    pub name: String,
+    pub title: String,
+    pub config: NetConfig,
+    pub model: Box<dyn GdModel>,
+}
+
+/// A run's result.json in Part 1 (and one entry of a sweep's results.json).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct NetResult {
+    pub name: String,
+    pub status: RunStatus,
+    /// Updates done (the configured passes unless interrupted).
+    pub steps: i64,
+    pub final_loss: f64,
+    pub train_accuracy: f64,
+    pub test_accuracy: Option<f64>,
+    pub seconds: f64,
+    pub run_dir: PathBuf,
+}
+
+pub struct Sweep<'a> {
+    pub program: &'a str,
+    pub runs_root: &'a Path,
+    pub train: &'a LabeledData,
+    pub test: Option<&'a LabeledData>,
+    pub fit: FitConfig,
+    /// Draw decision boundaries (2-D data only).
+    pub plot: bool,
+    /// Figure grid columns for several networks.
+    pub cols: usize,
+}
+
+const PANEL: u32 = 420;
+
+impl Sweep<'_> {
+    /// One network gets its own run directory; several get a sweep directory holding the figure,
+    /// results.json and one run per network. Returns the results and the directory of the figure.
+    pub fn run(
+        &self,
+        sweep_name: &str,
+        networks: Vec<Network>,
+        config: &impl Serialize,
+    ) -> Result<(Vec<NetResult>, PathBuf)> {
+        let draw = self.plot && self.train.dim() == 2;
+        if draw {
+            panels_size(networks.len(), self.cols, PANEL)?;
+        }
+        let mut parent = match networks.len() {
+            1 => None,
+            _ => Some(RunDir::create(self.runs_root, self.program, sweep_name, config)?),
+        };
+        let (mut results, mut panels) = (Vec::new(), Vec::new());
+        for net in networks {
+            let run = match &parent {
+                None => Run::create(
+                    self.runs_root,
+                    self.program,
+                    &net.name,
+                    &net.config,
+                    &net.config.hparams(self.program),
+                )?,
+                Some(p) => {
+                    Run::create(&p.dir, "", &net.name, &net.config, &net.config.hparams(self.program))?
+                }
+            };
+            console::err(format!("== {} → {}", net.title, run.dir().display()));
+            let (result, grid) = self.train_one(net.model, &net.name, &net.title, run)?;
+            let title = format!("{} (acc {:.1}%)", net.title, 100.0 * result.train_accuracy);
+            panels.extend(grid.map(|g| (title, g)));
+            let stop = result.status != RunStatus::Complete;
+            results.push(result);
+            if stop {
+                break;
+            }
+        }
+        let dir = match &parent {
+            Some(p) => p.dir.clone(),
+            None => results[0].run_dir.clone(),
+        };
+        if draw {
+            let figure = dir.join(if parent.is_some() { "boundaries.png" } else { "boundary.png" });
+            let panels: Vec<Panel> = panels
+                .into_iter()
+                .map(|(title, grid)| Panel { title, data: self.train, grid: Some(grid) })
+                .collect();
+            png_file(&figure, panels_size(panels.len(), self.cols, PANEL)?, |root| {
+                draw_panels(root, &panels, self.cols)
+            })?;
+            console::err(format!("figure: {}", figure.display()));
+            let data = [Panel { title: "training data".into(), data: self.train, grid: None }];
+            png_file(&dir.join("data.png"), (480, 480), |root| draw_panels(root, &data, 1))?;
+        }
+        if let Some(p) = &mut parent {
+            write_file(&p.dir.join("results.json"), serde_json::to_string_pretty(&results)?.as_bytes())?;
+            let complete = results.iter().all(|r| r.status == RunStatus::Complete);
+            p.finish(Ok(Outcome::Complete))?;
+            if !complete {
+                p.set_status(RunStatus::Incomplete, "a network stopped before the end".into(), None)?;
+            }
+        }
+        Ok((results, dir))
+    }
+
+    fn train_one(
+        &self,
+        mut model: Box<dyn GdModel>,
+        name: &str,
+        title: &str,
+        mut run: Run,
+    ) -> Result<(NetResult, Option<BoundaryGrid>)> {
+        let draw = self.plot && self.train.dim() == 2;
+        if draw {
+            let data = [Panel { title: "training data".into(), data: self.train, grid: None }];
+            run.summary.add_png(tags::DATA, png_bytes((480, 480), |root| draw_panels(root, &data, 1))?, 0)?;
+        }
+        let start = Instant::now();
+        let mut final_loss = f64::NAN;
+        let outcome = fit_model(model.as_mut(), self.train, &self.fit, |m, step, loss| {
+            final_loss = loss;
+            let named = m.named_parameters();
+            let tensors: Vec<&tch::Tensor> = named.iter().map(|(_, t)| t).collect();
+            let mut values = vec![scalar(tags::TRAIN_LOSS, loss)];
+            for ((tag, _), stats) in named.iter().zip(device_stats(&tensors)?) {
+                values.extend(histogram(tag, &stats));
+            }
+            run.summary.write(step, values)
+        });
+        let outcome = match outcome {
+            Ok(o) => o,
+            Err(e) => {
+                let _ = run.finish(Err(&e), 0);
+                return Err(e);
+            }
+        };
+        let seconds = start.elapsed().as_secs_f64();
+        match self.record(model.as_mut(), name, title, &mut run, outcome, final_loss, seconds) {
+            Ok(done) => {
+                run.finish(Ok(outcome), done.0.steps)?;
+                Ok(done)
+            }
+            Err(e) => {
+                let _ = run.finish(Err(&e), 0);
+                Err(e)
+            }
+        }
+    }
+
+    /// After training: accuracies, result.json and the boundary figure, in the run and in TensorBoard.
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &self,
+        model: &mut dyn GdModel,
+        name: &str,
+        title: &str,
+        run: &mut Run,
+        outcome: Outcome,
+        final_loss: f64,
+        seconds: f64,
+    ) -> Result<(NetResult, Option<BoundaryGrid>)> {
+        let train_accuracy = self.train.accuracy(&model.predict(&self.train.x));
+        let test_accuracy = self.test.map(|t| t.accuracy(&model.predict(&t.x)));
+        let (status, steps) = match outcome {
+            Outcome::Complete => (RunStatus::Complete, self.fit.num_passes),
+            Outcome::Interrupted { step } => (RunStatus::Interrupted, step),
+        };
+        let mut values = vec![scalar(tags::TRAIN_ACCURACY, train_accuracy)];
+        values.extend(test_accuracy.map(|a| scalar(tags::TEST_ACCURACY, a)));
+        run.summary.write(steps, values)?;
+        let result = NetResult {
+            name: name.into(),
+            status,
+            steps,
+            final_loss,
+            train_accuracy,
+            test_accuracy,
+            seconds,
+            run_dir: run.dir().to_path_buf(),
+        };
+        write_file(&run.dir().join("result.json"), serde_json::to_string_pretty(&result)?.as_bytes())?;
+        console::err(format!(
+            "{name}: loss {final_loss:.4}, train accuracy {:.2}%{}, {seconds:.2} s",
+            100.0 * train_accuracy,
+            test_accuracy.map(|a| format!(", held-out accuracy {:.2}%", 100.0 * a)).unwrap_or_default()
+        ));
+        let grid = (self.plot && self.train.dim() == 2)
+            .then(|| BoundaryGrid::new(self.train, 200, |g| model.predict(g)))
+            .transpose()?;
+        if let Some(g) = &grid {
+            let title = format!("{title} (acc {:.1}%)", 100.0 * train_accuracy);
+            let panel = [Panel { title, data: self.train, grid: Some(g.clone()) }];
+            run.summary.add_png(
+                tags::BOUNDARY,
+                png_bytes((480, 480), |root| draw_panels(root, &panel, 1))?,
+                steps,
+            )?;
+        }
+        Ok((result, grid))
+    }
+}
+
+/// `Exit::Interrupted` (status 130) if Ctrl-C/SIGTERM stopped a network early, saying which.
+pub fn exit_status(results: &[NetResult]) -> Exit {
+    match results.iter().find(|r| r.status == RunStatus::Interrupted) {
+        Some(r) => {
+            console::err(format!(
+                "interrupted: {} stopped early ({} marked interrupted)",
+                r.name,
+                r.run_dir.display()
+            ));
+            Exit::Interrupted
+        }
+        None => Exit::Done,
+    }
+}

@@ -1,0 +1,51 @@
+//! What every program's `main` does around its work: the Ctrl-C/SIGTERM handler, the panic line, the
+//! one-line error and the exit status. Process-wide things live here, not in the library.
+use nnlab::cli::{error_line, one_line, Exit};
+use nnlab::run::{console, interrupt};
+use std::process::ExitCode;
+
+/// Runs `work` as program `program` and turns its result into an exit status: 0, 130 when stopped by
+/// a signal, 1 with one line `<program>: error: …` on an error (or a failed write to stdout).
+pub fn main_with(program: &'static str, work: impl FnOnce() -> anyhow::Result<Exit>) -> ExitCode {
+    install_signal_handler();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned());
+        console::err(format!("{program}: error: internal error: {}", one_line(&msg.unwrap_or_default())));
+    }));
+    let status = match work() {
+        Ok(Exit::Done) => ExitCode::SUCCESS,
+        Ok(Exit::Interrupted) => ExitCode::from(130),
+        Err(e) => {
+            console::err(format!("{program}: error: {}", error_line(&e)));
+            return ExitCode::FAILURE;
+        }
+    };
+    match console::stdout_failure() {
+        Some(e) => {
+            console::err(format!("{program}: error: cannot write to stdout: {e} (the results are saved)"));
+            ExitCode::FAILURE
+        }
+        None => status,
+    }
+}
+
+/// First signal: finish the step, checkpoint, exit 130. Second: mark the runs and exit at once with
+/// `_exit`, which runs no destructors while the main thread may be inside libtorch.
+fn install_signal_handler() {
+    let installed = ctrlc::set_handler(|| {
+        if interrupt::signal() >= 2 {
+            console::err("\nsecond interrupt: exiting now");
+            interrupt::mark_active_runs();
+            // SAFETY: _exit ends the process without touching any state the main thread holds.
+            unsafe { libc::_exit(130) };
+        }
+        console::err("\ninterrupt: stopping after this step (Ctrl-C again to exit at once)");
+    });
+    if let Err(e) = installed {
+        console::err(format!("warning: Ctrl-C will not checkpoint: {e}"));
+    }
+}

@@ -1,0 +1,9 @@
+//! Part 2: the 5-layer convolutional network on MNIST with TensorBoard monitoring.
+//!
+//! [`model`] (the network), [`mnist`] and [`idx`] (the data), [`optim`] (the optimizers), and
+//! [`train`] (configuration, the training loop, monitoring, evaluation, checkpoints).
+pub mod idx;
+pub mod mnist;
+pub mod model;
+pub mod optim;
+pub mod train;

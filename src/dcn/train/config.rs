@@ -1,0 +1,140 @@
+//! The one configuration of a DCN run: every setting is declared here once, with its flag, help and
+//! default; `mnist_dcn` flattens it into its command line, config.json stores it, resume reads it back.
+use crate::cli::{defaults, value_name};
+use crate::dcn::mnist::DatasetKind;
+use crate::dcn::model::{DcnActivation, InitKind};
+use crate::dcn::optim::OptimConfig;
+use crate::native::device::DeviceArg;
+use crate::tensorboard::hparams::HParams;
+use anyhow::{bail, Result};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct TrainConfig {
+    /// cpu, or cuda (one line says why where CUDA cannot be used)
+    #[arg(long, value_enum, default_value_t = DeviceArg::Cpu)]
+    pub device: DeviceArg,
+    /// Data set: mnist (data/mnist), fashion (data/fashion), mnist5k (5,000-image subset)
+    #[arg(long, value_enum, default_value_t = DatasetKind::Mnist)]
+    pub dataset: DatasetKind,
+    /// Directory of the data set's files [default: data/<dataset>]
+    #[arg(long = "data")]
+    pub data_dir: Option<PathBuf>,
+    /// Training iterations (batches) [default: 20000 on cuda, 2200 = 2 epochs on cpu]
+    #[arg(long)]
+    pub iterations: Option<i64>,
+    /// Images per batch
+    #[arg(long, default_value_t = 50)]
+    pub batch_size: i64,
+    /// Nonlinearity after each conv and fc1
+    #[arg(long, value_enum, default_value_t = DcnActivation::Relu)]
+    pub activation: DcnActivation,
+    /// Linear pieces per unit for --activation maxout
+    #[arg(long, default_value_t = 2)]
+    pub maxout_pieces: i64,
+    /// Weight initialisation (biases start at 0 for all but default)
+    #[arg(long, value_enum, default_value_t = InitKind::Default)]
+    pub init: InitKind,
+    #[command(flatten)]
+    pub optimizer: OptimConfig,
+    /// Seed for initialisation, batches and dropout
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Statistics and histograms every N iterations (and at the last)
+    #[arg(long, default_value_t = 100)]
+    pub log_every: i64,
+    /// Validation and test error every N iterations (1100 = one epoch of 55,000 at batch 50)
+    #[arg(long, default_value_t = 1100)]
+    pub eval_every: i64,
+    /// Also write checkpoint.safetensors every N iterations (0: only on Ctrl-C and at the end). A
+    /// checkpoint is ~40 MB (weights + Adam's two moments)
+    #[arg(long, default_value_t = 5500)]
+    pub checkpoint_every: i64,
+    /// Directory for TensorBoard runs
+    #[arg(long, default_value = "runs")]
+    pub runs: PathBuf,
+    /// No progress bar
+    #[arg(long)]
+    #[serde(default)]
+    pub quiet: bool,
+}
+
+impl Default for TrainConfig {
+    /// The assignment's settings: batch 50, Adam 1e-4, one epoch = 1,100 iterations.
+    fn default() -> Self {
+        defaults()
+    }
+}
+
+/// Largest values accepted for sizes that decide allocations or loop lengths.
+const MAX_ITERATIONS: i64 = 100_000_000;
+const MAX_BATCH: i64 = 10_000;
+
+impl TrainConfig {
+    /// Training iterations: as given, or the device's default.
+    pub fn iterations(&self) -> i64 {
+        self.iterations.unwrap_or(match self.device {
+            DeviceArg::Cuda => 20_000,
+            DeviceArg::Cpu => 2200,
+        })
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(|| self.dataset.default_dir())
+    }
+
+    /// The same configuration with its defaults written out (what config.json records).
+    pub fn resolved(&self) -> TrainConfig {
+        TrainConfig { iterations: Some(self.iterations()), data_dir: Some(self.data_dir()), ..self.clone() }
+    }
+
+    pub fn run_name(&self) -> String {
+        format!(
+            "{}-{}-{}-{}-lr{}-b{}",
+            value_name(&self.dataset),
+            value_name(&self.activation),
+            value_name(&self.init),
+            value_name(&self.optimizer.kind),
+            self.optimizer.lr,
+            self.batch_size
+        )
+    }
+
+    /// The hyperparameters TensorBoard's HParams tab shows; seeds of one configuration form a group.
+    pub fn hparams(&self) -> HParams {
+        HParams { values: Vec::new(), group: format!("mnist_dcn {}", self.run_name()) }
+            .add("program", "mnist_dcn")
+            .add("dataset", value_name(&self.dataset))
+            .add("activation", value_name(&self.activation))
+            .add("init", value_name(&self.init))
+            .add("optimizer", value_name(&self.optimizer.kind))
+            .add("lr", self.optimizer.lr)
+            .add("batch_size", self.batch_size)
+            .add("iterations", self.iterations())
+            .add("seed", self.seed)
+    }
+
+    /// Every check on the settings, for flags and for a config.json read back alike.
+    pub fn validate(&self) -> Result<()> {
+        if !(1..=MAX_ITERATIONS).contains(&self.iterations()) {
+            bail!("--iterations must be between 1 and {MAX_ITERATIONS}, got {}", self.iterations());
+        }
+        if !(1..=MAX_BATCH).contains(&self.batch_size) {
+            bail!("--batch-size must be between 1 and {MAX_BATCH}, got {}", self.batch_size);
+        }
+        for (flag, v, min) in [
+            ("--log-every", self.log_every, 1),
+            ("--eval-every", self.eval_every, 1),
+            ("--checkpoint-every", self.checkpoint_every, 0),
+        ] {
+            if !(min..=MAX_ITERATIONS).contains(&v) {
+                bail!("{flag} must be between {min} and {MAX_ITERATIONS}, got {v}");
+            }
+        }
+        if !(2..=8).contains(&self.maxout_pieces) {
+            bail!("--maxout-pieces must be between 2 and 8, got {}", self.maxout_pieces);
+        }
+        self.optimizer.validate()
+    }
+}

@@ -1,0 +1,162 @@
+//! Run directories: `runs/<program>/<name>-<UTC time>/` with config.json, status.json, a lock, and
+//! (for a [`Run`]) a TensorBoard event file.
+use crate::run::files::{safe_name, utc_timestamp, write_file};
+use crate::run::interrupt;
+use crate::run::lock::DirLock;
+use crate::run::status::{write_status, Status};
+use crate::run::{Diverged, Outcome, RunStatus};
+use crate::tensorboard::hparams::{session_end, session_start, HParams};
+use crate::tensorboard::tags;
+use crate::tensorboard::writer::{now, SummaryWriter};
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Longest run name kept as it is; the timestamp and the filesystem's 255-byte limit leave room.
+const MAX_NAME: usize = 160;
+
+/// A directory this process owns (locked) with its status. Dropped before [`RunDir::finish`] (a
+/// panic unwinding through training), it marks itself failed.
+pub struct RunDir {
+    pub dir: PathBuf,
+    _lock: DirLock,
+    /// Marked running by this process (a reopened run only once it really continues).
+    started: bool,
+    finished: bool,
+}
+
+impl RunDir {
+    /// Creates `root/program/<name>-<UTC timestamp>[-k]` (never an existing directory), locks it and
+    /// writes config.json and status "running".
+    pub fn create(root: &Path, program: &str, name: &str, config: &impl Serialize) -> Result<RunDir> {
+        let parent = root.join(program);
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create the runs directory {}", parent.display()))?;
+        let base = format!("{}-{}", safe_name(name, MAX_NAME), utc_timestamp());
+        let mut k = 1;
+        let dir = loop {
+            let dir = if k == 1 { parent.join(&base) } else { parent.join(format!("{base}-{k}")) };
+            match std::fs::create_dir(&dir) {
+                Ok(()) => break dir,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && k < 1000 => k += 1,
+                Err(e) => {
+                    return Err(e)
+                        .with_context(|| format!("cannot create a run directory in {}", parent.display()))
+                }
+            }
+        };
+        let lock = DirLock::acquire(&dir)?;
+        let json = serde_json::to_string_pretty(config).context("serialising the configuration")?;
+        write_file(&dir.join("config.json"), json.as_bytes())?;
+        Self::with_status(dir, lock, "")
+    }
+
+    /// Takes over an existing run directory to continue it (one process at a time). Its status is
+    /// left as it is until [`RunDir::start`].
+    pub fn reopen(dir: &Path) -> Result<RunDir> {
+        if !dir.join("config.json").is_file() {
+            bail!("{} is not a run directory (no config.json)", dir.display());
+        }
+        let lock = DirLock::acquire(dir)?;
+        Ok(RunDir { dir: dir.to_path_buf(), _lock: lock, started: false, finished: false })
+    }
+
+    fn with_status(dir: PathBuf, lock: DirLock, message: &str) -> Result<RunDir> {
+        let mut home = RunDir { dir, _lock: lock, started: false, finished: false };
+        home.start(message)?;
+        Ok(home)
+    }
+
+    /// Marks the run as being written by this process.
+    pub fn start(&mut self, message: &str) -> Result<()> {
+        self.set_status(RunStatus::Running, message.into(), None)?;
+        self.started = true;
+        interrupt::register(self.dir.clone());
+        Ok(())
+    }
+
+    pub fn set_status(&self, status: RunStatus, message: String, step: Option<i64>) -> Result<()> {
+        write_status(&self.dir, &Status { status, message, step })
+    }
+
+    /// Records how the run ended: complete, interrupted (with the step), diverged, or failed.
+    pub fn finish(&mut self, result: Result<Outcome, &anyhow::Error>) -> Result<()> {
+        self.finished = true;
+        match result {
+            Ok(Outcome::Complete) => self.set_status(RunStatus::Complete, String::new(), None),
+            Ok(Outcome::Interrupted { step }) => self.set_status(
+                RunStatus::Interrupted,
+                format!("stopped by a signal at step {step}"),
+                Some(step),
+            ),
+            Err(e) => match e.downcast_ref::<Diverged>() {
+                Some(d) => self.set_status(RunStatus::Diverged, d.to_string(), Some(d.step)),
+                None => self.set_status(RunStatus::Failed, crate::cli::error_line(e), None),
+            },
+        }
+    }
+}
+
+impl Drop for RunDir {
+    fn drop(&mut self) {
+        interrupt::unregister(&self.dir);
+        if self.started && !self.finished {
+            let msg = "the program stopped before the run ended (an internal error)".to_string();
+            let _ = self.set_status(RunStatus::Failed, msg, None);
+        }
+    }
+}
+
+/// A run directory with its TensorBoard event file.
+pub struct Run {
+    pub home: RunDir,
+    pub summary: SummaryWriter,
+}
+
+impl Run {
+    /// A new run: [`RunDir::create`], an event file, the configuration as TensorBoard text and the
+    /// hyperparameters for TensorBoard's HParams tab.
+    pub fn create(
+        root: &Path,
+        program: &str,
+        name: &str,
+        config: &impl Serialize,
+        hparams: &HParams,
+    ) -> Result<Run> {
+        let home = RunDir::create(root, program, name, config)?;
+        let mut summary = SummaryWriter::create(&home.dir, 0)?;
+        let json = serde_json::to_string_pretty(config).context("serialising the configuration")?;
+        summary.add_text(tags::CONFIG, &format!("```\n{json}\n```"), 0)?;
+        summary.write(0, vec![session_start(hparams, now())])?;
+        Ok(Run { home, summary })
+    }
+
+    /// Records how the run ended: its status, and for TensorBoard's HParams tab whether it succeeded
+    /// (an interrupted run says nothing yet: it may be resumed).
+    pub fn finish(&mut self, result: Result<crate::run::Outcome, &anyhow::Error>, step: i64) -> Result<()> {
+        let ended = match result {
+            Ok(crate::run::Outcome::Complete) => Some(true),
+            Ok(crate::run::Outcome::Interrupted { .. }) => None,
+            Err(_) => Some(false),
+        };
+        if let Some(success) = ended {
+            // Best effort: the status below is what matters, and it must be written even on a full disk.
+            let _ = self.summary.write(step, vec![session_end(success, now())]);
+        }
+        self.home.finish(result)
+    }
+
+    /// Continues the run in `home` after update `step`: drops every summary event after `step` (so no
+    /// step is logged twice) and opens a new event file that starts with TensorBoard's restart marker
+    /// at `step + 1`. Returns the run and how many events were dropped.
+    pub fn resume(mut home: RunDir, step: i64) -> Result<(Run, usize)> {
+        home.start("resumed")?;
+        let dropped = crate::tensorboard::reader::truncate_dir_events(&home.dir, step + 1)?;
+        let summary = SummaryWriter::create(&home.dir, step + 1)?;
+        Ok((Run { home, summary }, dropped))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.home.dir
+    }
+}

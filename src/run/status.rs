@@ -1,0 +1,58 @@
+//! status.json: what state a run is in.
+use crate::run::files::write_file;
+use anyhow::{Context, Result};
+use clap::ValueEnum;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Every state a run directory can be in (README: "Run status").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunStatus {
+    /// A process is training it (or was killed with SIGKILL while it did).
+    Running,
+    /// Trained to the end.
+    Complete,
+    /// Stopped by Ctrl-C or SIGTERM; `--resume` continues it (Part 2).
+    Interrupted,
+    /// The loss became NaN or infinite at `step`.
+    Diverged,
+    /// An error stopped it; `message` says which.
+    Failed,
+    /// A sweep of which some network did not complete.
+    Incomplete,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Status {
+    pub status: RunStatus,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub step: Option<i64>,
+}
+
+impl Status {
+    pub fn read(dir: &Path) -> Result<Status> {
+        let path = dir.join(FILE);
+        let text =
+            std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        serde_json::from_str(&text).with_context(|| format!("{} is not a run status", path.display()))
+    }
+}
+
+pub const FILE: &str = "status.json";
+
+/// Writes status.json in `dir` (atomically). On a full disk it frees the space the run's lock file
+/// holds in reserve for this and tries once more, so a run can still be marked failed.
+pub fn write_status(dir: &Path, status: &Status) -> Result<()> {
+    let json = serde_json::to_vec_pretty(status).context("serialising the status")?;
+    let path = dir.join(FILE);
+    write_file(&path, &json).or_else(|e| {
+        if crate::run::lock::release_reserve(dir) {
+            write_file(&path, &json)
+        } else {
+            Err(e)
+        }
+    })
+}

@@ -1,0 +1,43 @@
+//! Every tag nnlab logs, named once here (the report and the tests use these functions too).
+//!
+//! TensorBoard groups cards by the part of a tag before its first `/` and orders groups by name,
+//! digits before letters, expanding only the first two. So the curves a student looks at first sit
+//! in `0_main` (loss, then validation and test error), training health in `1_health`, images in
+//! `2_images`, and each monitored quantity is a group of its own, `conv1.weights`, holding its
+//! histogram and its `conv1.weights/min`, `/max`, `/mean`, `/std`.
+
+pub const TRAIN_LOSS: &str = "0_main/1_train_loss";
+pub const VALIDATION_ERROR: &str = "0_main/2_validation_error";
+pub const TEST_ERROR: &str = "0_main/3_test_error";
+pub const VALIDATION_ACCURACY: &str = "0_main/4_validation_accuracy";
+pub const TRAIN_ACCURACY: &str = "0_main/4_train_accuracy";
+pub const TEST_ACCURACY: &str = "0_main/5_test_accuracy";
+
+/// Images.
+pub const INPUTS: &str = "2_images/inputs";
+pub const FILTERS: &str = "2_images/conv1_filters";
+pub const CONFUSION: &str = "2_images/confusion_matrix";
+pub const MISCLASSIFIED: &str = "2_images/misclassified";
+pub const DATA: &str = "2_images/data";
+pub const BOUNDARY: &str = "2_images/decision_boundary";
+
+/// The configuration as text.
+pub const CONFIG: &str = "config";
+
+/// The statistics logged beside each histogram, in this order.
+pub const STATISTICS: [&str; 4] = ["min", "max", "mean", "std"];
+
+/// The histogram of `quantity` ("weights", "biases", "net_inputs", "activations", "pooled") at `layer`.
+pub fn histogram(layer: &str, quantity: &str) -> String {
+    format!("{layer}.{quantity}")
+}
+
+/// A statistic of that histogram ("conv1.weights/mean").
+pub fn statistic(layer: &str, quantity: &str, stat: &str) -> String {
+    format!("{}/{stat}", histogram(layer, quantity))
+}
+
+/// A training-health value of a layer: "gradient_norm", "dead_units", "saturated_units".
+pub fn health(layer: &str, what: &str) -> String {
+    format!("1_health/{layer}_{what}")
+}
