@@ -8,6 +8,16 @@ fn main() {
     // src/native/cpu.rs overrides MKL's vendor check; exported, the executable's definition is the one found.
     println!("cargo:rustc-link-arg=-Wl,--export-dynamic-symbol=mkl_serv_intel_cpu_true");
     println!("cargo:rerun-if-changed=src/native/shim");
+    // The report records which libtorch it ran on: the wheel's version.py says.
+    let version = std::fs::read_to_string(Path::new(&lib).with_file_name("version.py"))
+        .ok()
+        .and_then(|v| {
+            v.lines().find_map(|l| {
+                l.strip_prefix("__version__ = ").map(|s| s.trim_matches(['\'', '"']).to_string())
+            })
+        })
+        .unwrap_or_else(|| "unknown".into());
+    println!("cargo:rustc-env=NNLAB_LIBTORCH_VERSION={version}");
     cc::Build::new()
         .cpp(true)
         .pic(true)

@@ -1,61 +1,118 @@
-//! `report --grid tiny`: every image REPORT.md links to is a valid PNG, and a second run reuses
-//! every run of the first.
-use std::process::Command;
+//! `report --grid tiny`: a PDF with every section of the assignment, ± in its comparison tables and
+//! every figure embedded; Markdown from the same source; a second run reuses every run; a torn cached
+//! run is retrained and reported as such.
+mod common;
+use std::path::Path;
+use std::process::{Command, Output};
 
 const REPORT: &str = env!("CARGO_BIN_EXE_report");
 
+fn report(out: &Path) -> Output {
+    Command::new(REPORT)
+        .args(["--grid", "tiny", "--out"])
+        .arg(out)
+        .current_dir(common::root())
+        .output()
+        .unwrap()
+}
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} missing ({e}): run `scripts/setup test` (make test does)"));
+    assert!(out.status.success(), "{name} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
-fn tiny_report_links_only_valid_pngs_and_reuses_runs() {
+fn tiny_report_is_a_complete_pdf_and_reuses_only_whole_runs() {
     let out = tempfile::tempdir().unwrap();
-    let run = || {
-        Command::new(REPORT)
-            .args(["--grid", "tiny", "--out"])
-            .arg(out.path())
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .unwrap()
-    };
-    let first = run();
+    let first = report(out.path());
     let stderr = String::from_utf8_lossy(&first.stderr);
     assert!(first.status.success(), "{stderr}");
     assert!(stderr.contains("ran in"), "{stderr}");
+
+    let pdf = out.path().join("REPORT.pdf");
+    let text = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    for heading in [
+        "Part 1: Backpropagation",
+        "1(a) The data",
+        "1(b) Activation functions",
+        "1(c) The three-layer network",
+        "1(d) Backward pass",
+        "1(e) Training",
+        "1(f) Deeper networks",
+        "Other data sets",
+        "Part 2: A deep convolutional network",
+        "2(a) Building and training",
+        "2(b) Monitoring every layer",
+        "2(c) Activations, initialisations and optimizers",
+        "Comparing activations",
+        "Comparing inits",
+        "Comparing optimizers",
+        "Appendix: provenance",
+    ] {
+        assert!(text.contains(heading), "the PDF lacks the heading {heading:?}");
+    }
+    let comparison = &text[text.find("2(c) Activations").unwrap()..];
+    assert!(comparison.matches('±').count() >= 12, "the comparison tables give mean ± sd");
+    assert!(text.contains("Test accuracy"), "2(a) states the test accuracy");
+
     let md = std::fs::read_to_string(out.path().join("REPORT.md")).unwrap();
     let links: Vec<&str> = md.split("](").skip(1).filter_map(|s| s.split(')').next()).collect();
-    assert_eq!(links.len(), 19, "a, e1, e2, two for f, loss, 5 statistics, 5 distributions, 3 comparisons");
+    assert!(links.len() >= 20, "{} figures", links.len());
     for link in &links {
-        let path = out.path().join(link);
-        let img = image::open(&path).unwrap_or_else(|e| panic!("{link}: not a readable PNG: {e}"));
+        let img =
+            image::open(out.path().join(link)).unwrap_or_else(|e| panic!("{link}: not a readable PNG: {e}"));
         assert!(img.width() > 100 && img.height() > 100, "{link} is {}x{}", img.width(), img.height());
-        assert_eq!(
-            std::fs::read(&path).unwrap()[..8],
-            [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'],
-            "{link}"
-        );
     }
-    for section in [
-        "(a) The data",
-        "(e1)",
-        "(e2)",
-        "(f) Deeper",
-        "Real data sets",
-        "(a) Training loss",
-        "(b) Statistics",
-        "(c) Activations",
-    ] {
-        assert!(md.contains(section), "REPORT.md lacks {section}");
-    }
-    let second = run();
+    let images = tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    assert_eq!(
+        images.lines().skip(2).count(),
+        links.len(),
+        "every figure of REPORT.md is embedded in the PDF:\n{images}"
+    );
+    assert!(
+        md.contains("$$") && md.contains("\\frac{\\partial J}{\\partial W_{2}}"),
+        "the derivations, in LaTeX"
+    );
+
+    // Reused: nothing runs again.
+    let second = report(out.path());
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert!(
         second.status.success() && !stderr.contains("ran in"),
         "second run retrained something: {stderr}"
     );
+
+    // A cached run whose event file lost its tail (a kill during a write) is not trusted.
+    let runs = out.path().join("runs");
+    let job = std::fs::read_dir(&runs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("c-default-s1"))
+        .unwrap();
+    let run = std::fs::read_dir(job.join("mnist_dcn")).unwrap().next().unwrap().unwrap().path();
+    let events = std::fs::read_dir(&run)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("tfevents"))
+        .unwrap();
+    let bytes = std::fs::read(&events).unwrap();
+    std::fs::write(&events, &bytes[..bytes.len() - 7]).unwrap();
+    let third = report(out.path());
+    let stderr = String::from_utf8_lossy(&third.stderr);
+    assert!(third.status.success(), "{stderr}");
+    assert_eq!(stderr.matches("ran in").count(), 1, "only the torn run is trained again: {stderr}");
+    let md = std::fs::read_to_string(out.path().join("REPORT.md")).unwrap();
+    assert!(md.contains("retrained:") && md.contains("torn record"), "the report says it retrained and why");
 }
 
 /// The distribution view's percentiles, from TensorFlow-bucketed histograms of known data.
 #[test]
 fn percentiles_of_a_logged_histogram_match_the_data() {
-    use nnlab::report::percentile;
+    use nnlab::report::figures::percentile;
     use nnlab::tensorboard::histogram::HistStats;
     let values: Vec<f64> = (0..10_000).map(|i| i as f64 / 1000.0 - 5.0).collect(); // uniform on [-5, 5)
     let h = HistStats::from_values(&values).to_proto();
@@ -66,4 +123,54 @@ fn percentiles_of_a_logged_histogram_match_the_data() {
         // Buckets are 10% wide, so a percentile is located to within a tenth of its magnitude.
         assert!((p - expected).abs() <= 0.1 * expected.abs() + 1e-3, "{bp} bp: {p} vs {expected}");
     }
+}
+
+/// Welch's test calls a difference real only when the seeds support it.
+#[test]
+fn comparisons_respect_the_spread_over_seeds() {
+    use nnlab::report::stats::{compare, Summary};
+    let a = Summary::new([0.10, 0.11, 0.09]);
+    let close = Summary::new([0.105, 0.12, 0.095]);
+    let far = Summary::new([0.30, 0.31, 0.29]);
+    assert!(!compare(&a, &close).significant, "within noise");
+    assert!(compare(&a, &far).significant, "a real difference");
+    assert!((a.sd() - 0.01).abs() < 1e-12, "sample standard deviation");
+    assert_eq!(a.show(100.0, 1), "10.0 ± 1.0");
+    assert!(!compare(&Summary::new([0.1]), &Summary::new([0.9])).significant, "one seed proves nothing");
+}
+
+/// `make submission NETID=…`: the tracked files and the PDF, under NETID-assignment1/.
+#[test]
+fn submission_zips_the_code_and_the_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("REPORT.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7 test").unwrap();
+    let script = common::root().join("scripts/submission");
+    let out = Command::new(&script)
+        .args(["zz9test", pdf.to_str().unwrap()])
+        .current_dir(common::root())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let zip = common::root().join("zz9test-assignment1.zip");
+    let listing = tool(
+        common::root().join(".venv-test/bin/python").to_str().unwrap(),
+        &["-m", "zipfile", "-l", zip.to_str().unwrap()],
+    );
+    std::fs::remove_file(&zip).unwrap();
+    for f in [
+        "zz9test-assignment1/Cargo.toml",
+        "zz9test-assignment1/src/lib.rs",
+        "zz9test-assignment1/Makefile",
+        "zz9test-assignment1/REPORT.pdf",
+    ] {
+        assert!(listing.contains(f), "the zip lacks {f}:\n{listing}");
+    }
+    assert!(!listing.contains("target/") && !listing.contains(".venv"), "only tracked files");
+    let bad = Command::new(&script)
+        .args(["../x", pdf.to_str().unwrap()])
+        .current_dir(common::root())
+        .output()
+        .unwrap();
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("is not a NetID"));
 }

@@ -172,12 +172,22 @@ fn kill_9_keeps_every_event_written_before_it() {
 #[test]
 fn sigterm_stops_part_1_cleanly() {
     let runs = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_three_layer"))
+    let child = Command::new(env!("CARGO_BIN_EXE_three_layer"))
         .args(["--passes", "100000000", "--print-every", "1000", "--quiet", "--no-plot", "--runs"])
         .arg(runs.path())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // A failed assertion must not leave a 100,000,000-pass run behind.
+    struct KillOnDrop(Child);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut guard = KillOnDrop(child);
+    let child = &mut guard.0;
     let deadline = Instant::now() + Duration::from_secs(60);
     let dir = loop {
         let found = std::fs::read_dir(runs.path().join("three_layer"))
@@ -192,14 +202,14 @@ fn sigterm_stops_part_1_cleanly() {
         assert!(Instant::now() < deadline, "no progress");
         std::thread::sleep(Duration::from_millis(20));
     };
-    signal(&child, libc::SIGTERM);
+    signal(child, libc::SIGTERM);
     let deadline = Instant::now() + Duration::from_secs(60);
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
         if Instant::now() > deadline {
-            signal(&child, libc::SIGKILL);
+            signal(child, libc::SIGKILL);
             panic!("three_layer ignored SIGTERM");
         }
         std::thread::sleep(Duration::from_millis(20));

@@ -30,18 +30,41 @@ pub fn read_csv(path: &Path) -> Result<Table> {
     parse_csv(BufReader::new(reader), &path.display().to_string())
 }
 
-pub fn parse_csv(reader: impl BufRead, name: &str) -> Result<Table> {
+/// Longest line read: a row of the widest table allowed is far shorter. A file without line breaks
+/// (binary data, /dev/zero) is refused here instead of being read whole into memory.
+pub const MAX_LINE: u64 = 64 << 20;
+
+/// The next line of `reader` without its line break, at most [`MAX_LINE`] bytes; None at the end.
+fn next_line(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    name: &str,
+    lineno: usize,
+) -> Result<Option<String>> {
+    buf.clear();
+    let not_text = || format!("{name}:{lineno}: cannot read (not text, or a corrupt .gz)");
+    let n = reader.take(MAX_LINE + 1).read_until(b'\n', buf).with_context(not_text)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if buf.last() != Some(&b'\n') && n as u64 > MAX_LINE {
+        bail!("{name}:{lineno}: a line longer than {} MiB: not a CSV table", MAX_LINE >> 20);
+    }
+    let line = std::str::from_utf8(buf).ok().with_context(not_text)?;
+    Ok(Some(line.trim_end_matches(['\n', '\r']).to_string()))
+}
+
+pub fn parse_csv(mut reader: impl BufRead, name: &str) -> Result<Table> {
     let (mut features, mut raw_labels, mut cols) = (Vec::new(), Vec::new(), 0usize);
-    let mut lines = reader.lines().enumerate().peekable();
-    while let Some((i, line)) = lines.next() {
-        let lineno = i + 1;
-        let line =
-            line.with_context(|| format!("{name}:{lineno}: cannot read (not text, or a corrupt .gz)"))?;
+    let mut buf = Vec::new();
+    let mut lineno = 0;
+    while let Some(line) = next_line(&mut reader, &mut buf, name, lineno + 1)? {
+        lineno += 1;
         // A byte-order mark (spreadsheet exports) is not part of the first field.
         let line = if lineno == 1 { line.trim_start_matches('\u{feff}') } else { &line };
         let line = line.trim();
         if line.is_empty() {
-            if lines.peek().is_none() {
+            if reader.fill_buf().map(|rest| rest.is_empty()).unwrap_or(false) {
                 break;
             }
             bail!("{name}:{lineno}: empty row");

@@ -160,12 +160,36 @@ pub fn train_test_split(
 }
 
 /// Scales every feature to zero mean, unit variance with the training set's statistics
-/// (constant features are left centred, not divided by zero).
+/// (constant features are left centred, not divided by zero). See [`standardize_checked`] for data
+/// that may be too large to scale.
 pub fn standardize(train: &mut LabeledData, others: &mut [&mut LabeledData]) {
-    let mean = train.x.mean_dim(0, true, Kind::Double);
-    let std = train.x.std_dim(0, false, true).clamp_min(1e-12);
-    train.x = (&train.x - &mean) / &std;
-    for d in others {
+    let (mean, std) = moments(train);
+    for d in std::iter::once(train).chain(others.iter_mut().map(|d| &mut **d)) {
         d.x = (&d.x - &mean) / &std;
     }
+}
+
+/// [`standardize`], refusing data it would corrupt: a column whose mean or spread overflows a double
+/// (values such as ±1e308; dividing by an infinite spread would quietly turn the column into zeros),
+/// or whose scaled values overflow.
+pub fn standardize_checked(train: &mut LabeledData, others: &mut [&mut LabeledData]) -> Result<()> {
+    let (mean, std) = moments(train);
+    let stats: Vec<f64> = Vec::try_from(Tensor::cat(&[&mean, &std], 0).flatten(0, -1))?;
+    let cols = stats.len() / 2;
+    if let Some(j) = (0..cols).find(|&j| !stats[j].is_finite() || !stats[cols + j].is_finite()) {
+        bail!("feature column {}: its values are too large to standardise (mean or spread overflows)", j + 1);
+    }
+    for d in std::iter::once(train).chain(others.iter_mut().map(|d| &mut **d)) {
+        d.x = (&d.x - &mean) / &std;
+        let finite: Vec<bool> = Vec::try_from(d.x.isfinite().all_dim(0, false))?;
+        if let Some(j) = finite.iter().position(|ok| !ok) {
+            bail!("feature column {}: a value overflows when standardised", j + 1);
+        }
+    }
+    Ok(())
+}
+
+/// The training set's per-feature mean and spread (at least 1e-12), as [1, D] rows.
+fn moments(train: &LabeledData) -> (Tensor, Tensor) {
+    (train.x.mean_dim(0, true, Kind::Double), train.x.std_dim(0, false, true).clamp_min(1e-12))
 }

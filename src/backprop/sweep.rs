@@ -9,6 +9,7 @@ use crate::plot::{png_bytes, png_file};
 use crate::run::console;
 use crate::run::files::write_file;
 use crate::run::{Outcome, Run, RunDir, RunStatus};
+use crate::tensorboard::experiment::{GRADIENT_DESCENT, STARTER_INIT};
 use crate::tensorboard::histogram::device_stats;
 use crate::tensorboard::hparams::HParams;
 use crate::tensorboard::tags;
@@ -34,8 +35,8 @@ pub struct NetConfig {
 
 impl NetConfig {
     /// The hyperparameters TensorBoard's HParams tab shows; seeds of one configuration form a group.
-    pub fn hparams(&self, program: &str) -> HParams {
-        let hidden = &self.layers[1..self.layers.len().saturating_sub(1)];
+    /// `rows`: the training set's size, the batch of full-batch gradient descent.
+    pub fn hparams(&self, program: &str, rows: i64) -> HParams {
         let shape = self.layers.iter().map(i64::to_string).collect::<Vec<_>>().join("-");
         HParams {
             values: Vec::new(),
@@ -44,15 +45,16 @@ impl NetConfig {
                 self.dataset, self.activation, self.epsilon, self.reg_lambda
             ),
         }
+        .add("activation", self.activation.name())
+        .add("optimizer", GRADIENT_DESCENT)
+        .add("lr", self.epsilon)
+        .add("init", STARTER_INIT)
+        .add("batch_size", rows)
         .add("program", program)
         .add("dataset", self.dataset.as_str())
-        .add("activation", self.activation.name())
         .add("layers", shape)
-        .add("depth", hidden.len() as i64)
-        .add("width", hidden.iter().copied().max().unwrap_or(0))
-        .add("epsilon", self.epsilon)
         .add("reg_lambda", self.reg_lambda)
-        .add("passes", self.passes)
+        .add("steps", self.passes)
         .add("seed", self.seed)
     }
 }
@@ -93,6 +95,11 @@ pub struct Sweep<'a> {
 }
 
 const PANEL: u32 = 420;
+/// TensorBoard shrinks images to its cards (about 210 pixels high): smaller figures keep their text legible.
+const TB_IMAGE: u32 = 320;
+
+/// A network's decision boundary with its panel title.
+type Boundary = (String, BoundaryGrid);
 
 impl Sweep<'_> {
     /// One network gets its own run directory; several get a sweep directory holding the figure,
@@ -107,24 +114,59 @@ impl Sweep<'_> {
         if draw {
             panels_size(networks.len(), self.cols, PANEL)?;
         }
-        let mut parent = match networks.len() {
-            1 => None,
-            _ => Some(RunDir::create(self.runs_root, self.program, sweep_name, config)?),
-        };
+        if networks.len() == 1 {
+            let (results, panels) = self.train_all(None, networks)?;
+            let dir = results[0].run_dir.clone();
+            if draw {
+                self.figures(&dir, "boundary.png", panels)?;
+            }
+            return Ok((results, dir));
+        }
+        let mut parent = RunDir::create(self.runs_root, self.program, sweep_name, config)?;
+        let done = self.train_all(Some(&parent.dir), networks).and_then(|(results, panels)| {
+            if draw {
+                self.figures(&parent.dir, "boundaries.png", panels)?;
+            }
+            write_file(&parent.dir.join("results.json"), serde_json::to_string_pretty(&results)?.as_bytes())?;
+            Ok(results)
+        });
+        // The sweep's own status says how it ended: complete, incomplete, or failed with the error.
+        match done {
+            Ok(results) if results.iter().all(|r| r.status == RunStatus::Complete) => {
+                parent.finish(Ok(Outcome::Complete))?;
+                Ok((results, parent.dir.clone()))
+            }
+            Ok(results) => {
+                parent.finish_as(RunStatus::Incomplete, "a network stopped before the end".into(), None)?;
+                Ok((results, parent.dir.clone()))
+            }
+            Err(e) => {
+                let _ = parent.finish(Err(&e));
+                Err(e)
+            }
+        }
+    }
+
+    /// Trains each network in its own run (inside `parent`, a sweep's directory, if given) until one
+    /// does not complete. Returns the results and the boundary of each network (2-D data, plotting).
+    fn train_all(
+        &self,
+        parent: Option<&Path>,
+        networks: Vec<Network>,
+    ) -> Result<(Vec<NetResult>, Vec<Boundary>)> {
         let (mut results, mut panels) = (Vec::new(), Vec::new());
         for net in networks {
-            let run = match &parent {
-                None => Run::create(
-                    self.runs_root,
-                    self.program,
-                    &net.name,
-                    &net.config,
-                    &net.config.hparams(self.program),
-                )?,
-                Some(p) => {
-                    Run::create(&p.dir, "", &net.name, &net.config, &net.config.hparams(self.program))?
-                }
+            let (root, program) = match parent {
+                None => (self.runs_root, self.program),
+                Some(p) => (p, ""),
             };
+            let run = Run::create(
+                root,
+                program,
+                &net.name,
+                &net.config,
+                &net.config.hparams(self.program, self.train.len()),
+            )?;
             console::err(format!("== {} → {}", net.title, run.dir().display()));
             let (result, grid) = self.train_one(net.model, &net.name, &net.title, run)?;
             let title = format!("{} (acc {:.1}%)", net.title, 100.0 * result.train_accuracy);
@@ -135,32 +177,22 @@ impl Sweep<'_> {
                 break;
             }
         }
-        let dir = match &parent {
-            Some(p) => p.dir.clone(),
-            None => results[0].run_dir.clone(),
-        };
-        if draw {
-            let figure = dir.join(if parent.is_some() { "boundaries.png" } else { "boundary.png" });
-            let panels: Vec<Panel> = panels
-                .into_iter()
-                .map(|(title, grid)| Panel { title, data: self.train, grid: Some(grid) })
-                .collect();
-            png_file(&figure, panels_size(panels.len(), self.cols, PANEL)?, |root| {
-                draw_panels(root, &panels, self.cols)
-            })?;
-            console::err(format!("figure: {}", figure.display()));
-            let data = [Panel { title: "training data".into(), data: self.train, grid: None }];
-            png_file(&dir.join("data.png"), (480, 480), |root| draw_panels(root, &data, 1))?;
-        }
-        if let Some(p) = &mut parent {
-            write_file(&p.dir.join("results.json"), serde_json::to_string_pretty(&results)?.as_bytes())?;
-            let complete = results.iter().all(|r| r.status == RunStatus::Complete);
-            p.finish(Ok(Outcome::Complete))?;
-            if !complete {
-                p.set_status(RunStatus::Incomplete, "a network stopped before the end".into(), None)?;
-            }
-        }
-        Ok((results, dir))
+        Ok((results, panels))
+    }
+
+    /// The figure of every network's boundary (`name` in `dir`) and data.png.
+    fn figures(&self, dir: &Path, name: &str, panels: Vec<Boundary>) -> Result<()> {
+        let figure = dir.join(name);
+        let panels: Vec<Panel> = panels
+            .into_iter()
+            .map(|(title, grid)| Panel { title, data: self.train, grid: Some(grid) })
+            .collect();
+        png_file(&figure, panels_size(panels.len(), self.cols, PANEL)?, |root| {
+            draw_panels(root, &panels, self.cols)
+        })?;
+        console::err(format!("figure: {}", figure.display()));
+        let data = [Panel { title: "training data".into(), data: self.train, grid: None }];
+        png_file(&dir.join("data.png"), (480, 480), |root| draw_panels(root, &data, 1))
     }
 
     fn train_one(
@@ -171,21 +203,28 @@ impl Sweep<'_> {
         mut run: Run,
     ) -> Result<(NetResult, Option<BoundaryGrid>)> {
         let draw = self.plot && self.train.dim() == 2;
-        if draw {
-            let data = [Panel { title: "training data".into(), data: self.train, grid: None }];
-            run.summary.add_png(tags::DATA, png_bytes((480, 480), |root| draw_panels(root, &data, 1))?, 0)?;
-        }
         let start = Instant::now();
         let mut final_loss = f64::NAN;
-        let outcome = fit_model(model.as_mut(), self.train, &self.fit, |m, step, loss| {
-            final_loss = loss;
-            let named = m.named_parameters();
-            let tensors: Vec<&tch::Tensor> = named.iter().map(|(_, t)| t).collect();
-            let mut values = vec![scalar(tags::TRAIN_LOSS, loss)];
-            for ((tag, _), stats) in named.iter().zip(device_stats(&tensors)?) {
-                values.extend(histogram(tag, &stats));
+        // Every error from here on is recorded as the run's status before it is returned.
+        let mut data_image = || -> Result<()> {
+            if draw {
+                let data = [Panel { title: "training data".into(), data: self.train, grid: None }];
+                let png = png_bytes((TB_IMAGE, TB_IMAGE), |root| draw_panels(root, &data, 1))?;
+                run.summary.add_png(tags::DATA, png, 0)?;
             }
-            run.summary.write(step, values)
+            Ok(())
+        };
+        let outcome = data_image().and_then(|()| {
+            fit_model(model.as_mut(), self.train, &self.fit, |m, step, loss| {
+                final_loss = loss;
+                let named = m.named_parameters();
+                let tensors: Vec<&tch::Tensor> = named.iter().map(|(_, t)| t).collect();
+                let mut values = vec![scalar(tags::TRAIN_LOSS, loss)];
+                for ((tag, _), stats) in named.iter().zip(device_stats(&tensors)?) {
+                    values.extend(histogram(tag, &stats));
+                }
+                run.summary.write(step, values)
+            })
         });
         let outcome = match outcome {
             Ok(o) => o,
@@ -252,7 +291,7 @@ impl Sweep<'_> {
             let panel = [Panel { title, data: self.train, grid: Some(g.clone()) }];
             run.summary.add_png(
                 tags::BOUNDARY,
-                png_bytes((480, 480), |root| draw_panels(root, &panel, 1))?,
+                png_bytes((TB_IMAGE, TB_IMAGE), |root| draw_panels(root, &panel, 1))?,
                 steps,
             )?;
         }

@@ -4,10 +4,10 @@ use anyhow::{bail, Result};
 use clap::{CommandFactory, FromArgMatches, Parser};
 use nnlab::cli::Exit;
 use nnlab::dcn::mnist::load;
-use nnlab::dcn::train::{load_run_config, resume, train, TrainConfig};
+use nnlab::dcn::train::{load_run_config, resume_in, train, TrainConfig};
 use nnlab::native::cpu::tune_allocator;
 use nnlab::native::device::select;
-use nnlab::run::{console, Outcome};
+use nnlab::run::{console, Outcome, RunDir};
 use std::path::PathBuf;
 
 /// Train conv(5x5,32)-pool-conv(5x5,64)-pool-fc1024-dropout-fc10 on MNIST. Logs the training loss
@@ -67,6 +67,8 @@ fn main() -> std::process::ExitCode {
 
 fn run(cfg: TrainConfig, resume_dir: Option<PathBuf>) -> Result<Exit> {
     cfg.validate()?;
+    // Taken first: a run that another process is writing is refused at once.
+    let home = resume_dir.as_deref().map(RunDir::reopen).transpose()?;
     // Before any other torch call: CUDA must be loaded first (native/device.rs).
     let (device, described) = select(cfg.device)?;
     tune_allocator();
@@ -79,8 +81,8 @@ fn run(cfg: TrainConfig, resume_dir: Option<PathBuf>) -> Result<Exit> {
         data.test.len(),
         cfg.iterations()
     ));
-    let r = match &resume_dir {
-        Some(dir) => resume(dir, &cfg, device, &data)?,
+    let r = match home {
+        Some(home) => resume_in(home, &cfg, device, &data)?,
         None => train(&cfg, device, &data)?,
     };
     if let Outcome::Interrupted { step } = r.outcome {

@@ -1,11 +1,11 @@
 //! Part 1 (f): a network of any depth and width, trained by hand-written backprop, on Make-Moons,
 //! circles, scikit-learn's real data sets or a CSV of your own.
 mod shared;
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::Parser;
 use nnlab::backprop::args::{check_network_size, check_sweep_size, GdArgs};
 use nnlab::backprop::csv::read_csv;
-use nnlab::backprop::data::{standardize, train_test_split, DatasetName};
+use nnlab::backprop::data::{standardize_checked, train_test_split, DatasetName};
 use nnlab::backprop::n_layer::DeepNeuralNetwork;
 use nnlab::backprop::sweep::{exit_status, NetConfig, Network, Sweep};
 use nnlab::cli::{positive_sizes, value_name, CommaList, Exit};
@@ -76,7 +76,7 @@ fn run(args: Args) -> Result<Exit> {
         (full, None)
     } else {
         let (mut train, mut test) = train_test_split(&full, args.test_fraction, gd.seed)?;
-        standardize(&mut train, &mut [&mut test]);
+        standardize_checked(&mut train, &mut [&mut test]).with_context(|| data_name.clone())?;
         (train, Some(test))
     };
     train.check_features(&data_name)?;

@@ -1,16 +1,18 @@
-//! `make report`: the whole assignment's figures in one command.
+//! `make report`: the whole assignment's report in one command.
 mod shared;
 use anyhow::Context;
 use clap::Parser;
 use nnlab::cli::Exit;
 use nnlab::native::device::DeviceArg;
+use nnlab::report::pdf::default_python;
 use nnlab::report::plan::{Grid, Plan};
 use nnlab::report::Reporter;
-use nnlab::run::console;
+use nnlab::run::{console, interrupt};
 use std::path::PathBuf;
 
-/// Run the assignment's experiment grid with three_layer, n_layer and mnist_dcn (reusing runs already
-/// present for the same configuration) and write OUT/REPORT.md with every figure and a caption each.
+/// Run the assignment's experiment grid with three_layer, n_layer and mnist_dcn (3 seeds per compared
+/// configuration, reusing runs already done) and write OUT/REPORT.md and OUT/REPORT.pdf: Part 1
+/// (a)–(f) with the derivations, Part 2 (a)–(c), every figure drawn from the runs' logs.
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Args {
@@ -20,9 +22,15 @@ struct Args {
     /// Device for the MNIST runs
     #[arg(long, value_enum, default_value_t = DeviceArg::Cpu)]
     device: DeviceArg,
-    /// Output directory: REPORT.md, figures/, runs/ (the cache)
+    /// Output directory: REPORT.md, REPORT.pdf, figures/, runs/ (the cache)
     #[arg(long, default_value = "report")]
     out: PathBuf,
+    /// Jobs run at once [default: the number of CPU cores on cpu, 1 on cuda]
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Python with the typst package [default: .venv-report/bin/python, or $NNLAB_REPORT_PYTHON]
+    #[arg(long)]
+    python: Option<PathBuf>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -30,8 +38,15 @@ fn main() -> std::process::ExitCode {
         let a = Args::parse();
         let exe = std::env::current_exe().context("cannot locate the report program")?;
         let bin_dir = exe.parent().context("the report program has no directory")?.to_path_buf();
-        let path = Reporter { out: a.out, bin_dir }.run(&Plan::new(a.grid, a.device), a.grid)?;
-        console::out(format!("report: {}", path.display()));
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let workers = a.jobs.unwrap_or(if a.device == DeviceArg::Cuda { 1 } else { cores }).clamp(1, 64);
+        let python = a.python.unwrap_or_else(default_python);
+        let written = Reporter { out: a.out, bin_dir, workers, python }.run(&Plan::new(a.grid, a.device));
+        if interrupt::requested() {
+            return Ok(Exit::Interrupted);
+        }
+        let written = written?;
+        console::out(format!("report: {} and {}", written.markdown.display(), written.pdf.display()));
         Ok(Exit::Done)
     })
 }

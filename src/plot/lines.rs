@@ -1,24 +1,44 @@
-//! Line charts for training curves (the report).
-use crate::plot::class_color;
+//! Line charts for training curves (the report): several series per chart, each optionally with a
+//! shaded band (the spread over seeds), one chart or a grid of charts per PNG.
+use crate::plot::{check_figure, class_color, png_file};
 use anyhow::{anyhow, Result};
 use plotters::prelude::*;
 use std::path::Path;
 
-/// Lines y(x), one per series, for training curves.
+/// A curve y(x), optionally with a band lo(x)..hi(x) drawn under it.
 pub struct Series {
     pub name: String,
     pub points: Vec<(f64, f64)>,
-    /// None: the palette's next colour.
+    /// (x, lo, hi)
+    pub band: Vec<(f64, f64, f64)>,
+    /// None: the palette's colour for the series' position.
     pub color: Option<RGBColor>,
 }
 
 impl Series {
     pub fn new(name: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
-        Series { name: name.into(), points, color: None }
+        Series { name: name.into(), points, band: Vec::new(), color: None }
+    }
+
+    /// The mean over several curves sampled at the same x, with a band from their minimum to maximum.
+    pub fn mean_band(name: impl Into<String>, curves: &[Vec<(f64, f64)>]) -> Self {
+        let n = curves.iter().map(Vec::len).min().unwrap_or(0);
+        let mut points = Vec::with_capacity(n);
+        let mut band = Vec::with_capacity(n);
+        for i in 0..n {
+            let ys: Vec<f64> = curves.iter().map(|c| c[i].1).collect();
+            let x = curves[0][i].0;
+            let mean = ys.iter().sum::<f64>() / ys.len() as f64;
+            let (lo, hi) =
+                ys.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &y| (l.min(y), h.max(y)));
+            points.push((x, mean));
+            band.push((x, lo, hi));
+        }
+        Series { name: name.into(), points, band, color: None }
     }
 }
 
-/// One chart of a line figure.
+/// One chart.
 pub struct LinePanel {
     pub title: String,
     pub y_label: String,
@@ -27,7 +47,7 @@ pub struct LinePanel {
     pub legend: bool,
 }
 
-/// A single chart.
+/// A single chart in its own PNG.
 pub fn line_chart(
     path: &Path,
     title: &str,
@@ -38,7 +58,7 @@ pub fn line_chart(
 ) -> Result<()> {
     let legend = series.len() > 1;
     let panel = LinePanel { title: title.into(), y_label: y_label.into(), series, log_y, legend };
-    line_panels(path, x_label, &[panel], 1, (760, 440))
+    line_panels(path, x_label, &[panel], 1, (760, 420))
 }
 
 /// Charts in a grid of `cols` columns, each `size` pixels, sharing the x label.
@@ -51,12 +71,14 @@ pub fn line_panels(
 ) -> Result<()> {
     let cols = cols.clamp(1, panels.len().max(1));
     let rows = panels.len().div_ceil(cols).max(1);
-    let root = BitMapBackend::new(path, (size.0 * cols as u32, size.1 * rows as u32)).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| anyhow!("{}: {e}", path.display()))?;
-    for (area, p) in root.split_evenly((rows, cols)).iter().zip(panels) {
-        draw_lines(area, x_label, p).map_err(|e| anyhow!("drawing {}: {e}", path.display()))?;
-    }
-    root.present().map_err(|e| anyhow!("cannot write {}: {e}", path.display()))
+    let pixels = check_figure(cols, rows, size)?;
+    png_file(path, pixels, |root| {
+        root.fill(&WHITE).map_err(|e| anyhow!("drawing: {e}"))?;
+        for (area, p) in root.split_evenly((rows, cols)).iter().zip(panels) {
+            draw_lines(area, x_label, p).map_err(|e| anyhow!("drawing {}: {e}", path.display()))?;
+        }
+        Ok(())
+    })
 }
 
 fn draw_lines<DB: DrawingBackend>(
@@ -67,7 +89,10 @@ fn draw_lines<DB: DrawingBackend>(
     let ok = |y: f64| y.is_finite() && (!p.log_y || y > 0.0);
     let (mut x0, mut x1, mut y0, mut y1) =
         (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
-    for &(x, y) in p.series.iter().flat_map(|s| s.points.iter()).filter(|q| ok(q.1)) {
+    let band_points = p.series.iter().flat_map(|s| s.band.iter().flat_map(|&(x, lo, hi)| [(x, lo), (x, hi)]));
+    for (x, y) in
+        p.series.iter().flat_map(|s| s.points.iter().copied()).chain(band_points).filter(|q| ok(q.1))
+    {
         (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
     }
     if !x0.is_finite() {
@@ -85,6 +110,19 @@ fn draw_lines<DB: DrawingBackend>(
         ($chart:expr) => {{
             let mut chart = $chart;
             chart.configure_mesh().x_desc(x_label).y_desc(&p.y_label).x_labels(6).y_labels(6).draw()?;
+            for (i, s) in p.series.iter().enumerate() {
+                let color = s.color.unwrap_or(class_color(i as i64));
+                let band: Vec<(f64, f64)> = s
+                    .band
+                    .iter()
+                    .map(|&(x, lo, _)| (x, lo))
+                    .chain(s.band.iter().rev().map(|&(x, _, hi)| (x, hi)))
+                    .filter(|q| ok(q.1))
+                    .collect();
+                if band.len() > 2 {
+                    chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.18).filled())))?;
+                }
+            }
             for (i, s) in p.series.iter().enumerate() {
                 let color = s.color.unwrap_or(class_color(i as i64));
                 chart

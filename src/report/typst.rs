@@ -118,7 +118,8 @@ fn table(header: &[String], rows: &[Vec<String>], caption: &str) -> Result<Strin
     }
     t += "    table.hline(stroke: 0.8pt),\n  ),\n";
     let _ = write!(t, "  caption: [{}],\n  kind: table,\n)\n", inline(caption).context("the caption")?);
-    Ok(t)
+    // A short table stays on one page with its caption; a long one may break across pages.
+    Ok(if rows.len() <= 24 { format!("#block(breakable: false)[\n{t}]\n") } else { t })
 }
 
 /// Inline text as typst markup.

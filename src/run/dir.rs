@@ -5,6 +5,7 @@ use crate::run::interrupt;
 use crate::run::lock::DirLock;
 use crate::run::status::{write_status, Status};
 use crate::run::{Diverged, Outcome, RunStatus};
+use crate::tensorboard::experiment::experiment;
 use crate::tensorboard::hparams::{session_end, session_start, HParams};
 use crate::tensorboard::tags;
 use crate::tensorboard::writer::{now, SummaryWriter};
@@ -32,7 +33,12 @@ impl RunDir {
         let parent = root.join(program);
         std::fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create the runs directory {}", parent.display()))?;
-        let base = format!("{}-{}", safe_name(name, MAX_NAME), utc_timestamp());
+        // A sweep's members (program "") sit inside the sweep's own time-stamped directory: their
+        // names alone are readable and unique there.
+        let base = match program {
+            "" => safe_name(name, MAX_NAME),
+            _ => format!("{}-{}", safe_name(name, MAX_NAME), utc_timestamp()),
+        };
         let mut k = 1;
         let dir = loop {
             let dir = if k == 1 { parent.join(&base) } else { parent.join(format!("{base}-{k}")) };
@@ -45,10 +51,24 @@ impl RunDir {
                 }
             }
         };
-        let lock = DirLock::acquire(&dir)?;
+        let lock = DirLock::acquire(&dir).inspect_err(|_| {
+            let _ = std::fs::remove_dir(&dir);
+        })?;
+        let mut home = RunDir { dir, _lock: lock, started: false, finished: false };
         let json = serde_json::to_string_pretty(config).context("serialising the configuration")?;
-        write_file(&dir.join("config.json"), json.as_bytes())?;
-        Self::with_status(dir, lock, "")
+        match write_file(&home.dir.join("config.json"), json.as_bytes()).and_then(|()| home.start("")) {
+            Ok(()) => Ok(home),
+            Err(e) => {
+                // A directory that never became a run (a full disk): marked failed with the reason if
+                // the lock file's reserve allows, removed otherwise; never left without a status.
+                if home.finish(Err(&e)).is_err() {
+                    let dir = home.dir.clone();
+                    drop(home);
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+                Err(e)
+            }
+        }
     }
 
     /// Takes over an existing run directory to continue it (one process at a time). Its status is
@@ -59,12 +79,6 @@ impl RunDir {
         }
         let lock = DirLock::acquire(dir)?;
         Ok(RunDir { dir: dir.to_path_buf(), _lock: lock, started: false, finished: false })
-    }
-
-    fn with_status(dir: PathBuf, lock: DirLock, message: &str) -> Result<RunDir> {
-        let mut home = RunDir { dir, _lock: lock, started: false, finished: false };
-        home.start(message)?;
-        Ok(home)
     }
 
     /// Marks the run as being written by this process.
@@ -81,29 +95,35 @@ impl RunDir {
 
     /// Records how the run ended: complete, interrupted (with the step), diverged, or failed.
     pub fn finish(&mut self, result: Result<Outcome, &anyhow::Error>) -> Result<()> {
-        self.finished = true;
-        match result {
-            Ok(Outcome::Complete) => self.set_status(RunStatus::Complete, String::new(), None),
-            Ok(Outcome::Interrupted { step }) => self.set_status(
-                RunStatus::Interrupted,
-                format!("stopped by a signal at step {step}"),
-                Some(step),
-            ),
+        let (status, message, step) = match result {
+            Ok(Outcome::Complete) => (RunStatus::Complete, String::new(), None),
+            Ok(Outcome::Interrupted { step }) => {
+                (RunStatus::Interrupted, format!("stopped by a signal at step {step}"), Some(step))
+            }
             Err(e) => match e.downcast_ref::<Diverged>() {
-                Some(d) => self.set_status(RunStatus::Diverged, d.to_string(), Some(d.step)),
-                None => self.set_status(RunStatus::Failed, crate::cli::error_line(e), None),
+                Some(d) => (RunStatus::Diverged, d.to_string(), Some(d.step)),
+                None => (RunStatus::Failed, crate::cli::error_line(e), None),
             },
-        }
+        };
+        self.finish_as(status, message, step)
+    }
+
+    /// Writes the run's final status (any [`RunStatus`], such as a sweep's `incomplete`), once: a
+    /// second Ctrl-C arriving after it no longer marks the run.
+    pub fn finish_as(&mut self, status: RunStatus, message: String, step: Option<i64>) -> Result<()> {
+        self.finished = true;
+        let dir = self.dir.clone();
+        interrupt::settle(&dir, || self.set_status(status, message, step))
     }
 }
 
 impl Drop for RunDir {
     fn drop(&mut self) {
-        interrupt::unregister(&self.dir);
         if self.started && !self.finished {
             let msg = "the program stopped before the run ended (an internal error)".to_string();
-            let _ = self.set_status(RunStatus::Failed, msg, None);
+            let _ = self.finish_as(RunStatus::Failed, msg, None);
         }
+        interrupt::unregister(&self.dir);
     }
 }
 
@@ -123,12 +143,20 @@ impl Run {
         config: &impl Serialize,
         hparams: &HParams,
     ) -> Result<Run> {
-        let home = RunDir::create(root, program, name, config)?;
-        let mut summary = SummaryWriter::create(&home.dir, 0)?;
-        let json = serde_json::to_string_pretty(config).context("serialising the configuration")?;
-        summary.add_text(tags::CONFIG, &format!("```\n{json}\n```"), 0)?;
-        summary.write(0, vec![session_start(hparams, now())])?;
-        Ok(Run { home, summary })
+        let mut home = RunDir::create(root, program, name, config)?;
+        let summary = SummaryWriter::create(&home.dir, 0).and_then(|mut summary| {
+            let json = serde_json::to_string_pretty(config).context("serialising the configuration")?;
+            summary.add_text(tags::CONFIG, &format!("```\n{json}\n```"), 0)?;
+            summary.write(0, vec![experiment(), session_start(hparams, now())])?;
+            Ok(summary)
+        });
+        match summary {
+            Ok(summary) => Ok(Run { home, summary }),
+            Err(e) => {
+                let _ = home.finish(Err(&e));
+                Err(e)
+            }
+        }
     }
 
     /// Records how the run ended: its status, and for TensorBoard's HParams tab whether it succeeded
@@ -149,10 +177,13 @@ impl Run {
     /// Continues the run in `home` after update `step`: drops every summary event after `step` (so no
     /// step is logged twice) and opens a new event file that starts with TensorBoard's restart marker
     /// at `step + 1`. Returns the run and how many events were dropped.
+    ///
+    /// The run's status changes (to running) only once all that succeeded: a resume that fails here
+    /// leaves the run as it was, resumable.
     pub fn resume(mut home: RunDir, step: i64) -> Result<(Run, usize)> {
-        home.start("resumed")?;
         let dropped = crate::tensorboard::reader::truncate_dir_events(&home.dir, step + 1)?;
         let summary = SummaryWriter::create(&home.dir, step + 1)?;
+        home.start("resumed")?;
         Ok((Run { home, summary }, dropped))
     }
 

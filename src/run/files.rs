@@ -1,6 +1,11 @@
 //! Writing files so that a reader never sees half of one and a failure leaves no debris.
 use anyhow::{Context, Result};
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
+
+/// Held while a file is being written: a second Ctrl-C waits for it before exiting, so that it never
+/// cuts a write in half (see [`crate::run::interrupt::mark_active_runs`]).
+pub(crate) static WRITING: Mutex<()> = Mutex::new(());
 
 /// Writes via a temporary file and a rename. On failure the temporary file is removed and the error
 /// names the file that could not be written. The temporary name is hidden and never contains
@@ -12,12 +17,33 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Like [`write_file`] for a writer that takes a path (`write(tmp)` writes the whole file there).
 pub fn write_with(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let _writing = WRITING.lock().unwrap_or_else(PoisonError::into_inner);
+    write_unguarded(path, write)
+}
+
+/// The temporary name of a file being written by this process: `.partial-<pid>-<n>-<name>`.
+fn partial_prefix() -> String {
+    format!(".partial-{}-", std::process::id())
+}
+
+/// Removes this process's temporary files from `dir` (best effort).
+pub(crate) fn remove_partials(dir: &Path) {
+    let prefix = partial_prefix();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if e.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// [`write_with`] without taking [`WRITING`] (for the one thread that already holds it).
+pub(crate) fn write_unguarded(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     // The file's own name stays at the end, so its extension (which some writers look at) is kept.
     let name =
         path.file_name().map(|f| f.to_string_lossy().replace("tfevents", "events")).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".partial-{}-{n}-{name}", std::process::id()));
+    let tmp = path.with_file_name(format!("{}{n}-{name}", partial_prefix()));
     let result = write(&tmp).and_then(|_| Ok(std::fs::rename(&tmp, path)?));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

@@ -2,13 +2,16 @@
 //! from it; the training loops poll [`requested`] and stop at a step boundary, write a checkpoint
 //! and the run's status. A second signal makes `main` exit at once (without running destructors
 //! under a live libtorch call) after [`mark_active_runs`] has recorded the runs being written.
-use crate::run::status::{write_status, Status};
+use crate::run::files::{self, WRITING};
+use crate::run::status::{write_status_unguarded, Status};
 use crate::run::RunStatus;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
+use std::time::{Duration, Instant};
 
 static SIGNALS: AtomicU32 = AtomicU32::new(0);
+/// The run directories this process is writing and has not yet given their final status.
 static ACTIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Records a signal; returns how many have arrived (1: stop after this step, 2+: exit now).
@@ -25,31 +28,67 @@ pub fn reset() {
     SIGNALS.store(0, Ordering::SeqCst);
 }
 
+fn active() -> MutexGuard<'static, Vec<PathBuf>> {
+    ACTIVE.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 pub(crate) fn register(dir: PathBuf) {
-    if let Ok(mut a) = ACTIVE.lock() {
-        a.push(dir);
+    active().push(dir);
+}
+
+pub(crate) fn unregister(dir: &Path) {
+    active().retain(|d| d != dir);
+}
+
+/// Runs `write_final_status` and forgets `dir`, with no second-signal marking in between: a run
+/// marked complete (or failed) is never re-marked interrupted by a signal that arrives just after.
+pub(crate) fn settle<T>(dir: &Path, write_final_status: impl FnOnce() -> T) -> T {
+    let mut a = active();
+    let r = write_final_status();
+    a.retain(|d| d != dir);
+    r
+}
+
+/// Keeps the files of this process as they are until it exits: no new write begins and none is left
+/// half-done. Returned by [`mark_active_runs`]; hold it until `_exit`.
+pub struct Quiesced {
+    _active: Option<MutexGuard<'static, Vec<PathBuf>>>,
+    _writing: Option<MutexGuard<'static, ()>>,
+}
+
+/// Waits (at most `until`) for a lock, so that a write in progress ends before the process does.
+fn lock_until<T>(m: &'static Mutex<T>, until: Instant) -> Option<MutexGuard<'static, T>> {
+    loop {
+        match m.try_lock() {
+            Ok(g) => return Some(g),
+            Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(TryLockError::WouldBlock) if Instant::now() < until => {
+                std::thread::sleep(Duration::from_millis(2))
+            }
+            Err(TryLockError::WouldBlock) => return None,
+        }
     }
 }
 
-pub(crate) fn unregister(dir: &std::path::Path) {
-    if let Ok(mut a) = ACTIVE.lock() {
-        a.retain(|d| d != dir);
-    }
-}
-
-/// Marks every run this process is writing as interrupted by a second signal. Safe to call from the
-/// handler thread: it only rewrites each status.json.
-pub fn mark_active_runs() {
-    let dirs = match ACTIVE.try_lock() {
-        Ok(a) => a.clone(),
-        Err(_) => return,
-    };
+/// Marks every run this process is writing as interrupted by a second signal, for a handler that
+/// then exits at once. Runs on the handler's thread (ctrlc's, not a signal context): it waits for a
+/// file write in progress to end (two seconds at most), writes each status.json, removes any
+/// temporary file of this process and returns a guard that keeps the main thread from starting
+/// another write: hold it until `_exit`.
+#[must_use = "hold the guard until the process exits"]
+pub fn mark_active_runs() -> Quiesced {
+    let until = Instant::now() + Duration::from_secs(2);
+    let active = lock_until(&ACTIVE, until);
+    let writing = lock_until(&WRITING, until);
+    let dirs = active.as_ref().map(|a| a.to_vec()).unwrap_or_default();
     let status = Status {
         status: RunStatus::Interrupted,
         message: "exited at once on a second interrupt; --resume continues from the last checkpoint".into(),
         step: None,
     };
-    for dir in dirs {
-        let _ = write_status(&dir, &status);
+    for dir in &dirs {
+        let _ = write_status_unguarded(dir, &status);
+        files::remove_partials(dir);
     }
+    Quiesced { _active: active, _writing: writing }
 }

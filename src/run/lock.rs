@@ -38,7 +38,7 @@ impl DirLock {
         }
         // Who holds it, for the message above, then the reserve; a full disk must not stop the run here.
         let _ = file.set_len(0).and_then(|_| file.rewind()).and_then(|_| {
-            write!(file, "{}\n", std::process::id())?;
+            writeln!(file, "{}", std::process::id())?;
             file.write_all(&[b' '; RESERVE])
         });
         Ok(DirLock { _file: file })

@@ -1,5 +1,5 @@
 //! status.json: what state a run is in.
-use crate::run::files::write_file;
+use crate::run::files::{write_file, write_unguarded};
 use anyhow::{Context, Result};
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
@@ -46,13 +46,34 @@ pub const FILE: &str = "status.json";
 /// Writes status.json in `dir` (atomically). On a full disk it frees the space the run's lock file
 /// holds in reserve for this and tries once more, so a run can still be marked failed.
 pub fn write_status(dir: &Path, status: &Status) -> Result<()> {
+    write_status_with(dir, status, write_file)
+}
+
+/// [`write_status`] for the thread that holds [`crate::run::files::WRITING`].
+pub(crate) fn write_status_unguarded(dir: &Path, status: &Status) -> Result<()> {
+    write_status_with(dir, status, |path, json| write_unguarded(path, |tmp| Ok(std::fs::write(tmp, json)?)))
+}
+
+/// On a full disk, a final status (not "running": the reserve is kept for how the run ends) gets the
+/// space the lock file holds in reserve, and as a last resort overwrites the existing status.json in
+/// place, in the blocks it already has.
+fn write_status_with(dir: &Path, status: &Status, write: impl Fn(&Path, &[u8]) -> Result<()>) -> Result<()> {
     let json = serde_json::to_vec_pretty(status).context("serialising the status")?;
     let path = dir.join(FILE);
-    write_file(&path, &json).or_else(|e| {
-        if crate::run::lock::release_reserve(dir) {
-            write_file(&path, &json)
-        } else {
-            Err(e)
-        }
-    })
+    let Err(e) = write(&path, &json) else { return Ok(()) };
+    if status.status == RunStatus::Running {
+        return Err(e);
+    }
+    if crate::run::lock::release_reserve(dir) && write(&path, &json).is_ok() {
+        return Ok(());
+    }
+    overwrite_in_place(&path, &json).map_err(|_| e)
+}
+
+fn overwrite_in_place(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    // No create: only a file that exists has blocks to reuse.
+    let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+    f.write_all(bytes)?;
+    f.set_len(bytes.len() as u64)
 }

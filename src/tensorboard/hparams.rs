@@ -1,8 +1,7 @@
-//! The HParams plugin's data, written into each run's own event file: the run's hyperparameters when
-//! it starts and its outcome when it ends. TensorBoard infers the experiment (the columns, the value
-//! ranges, the metrics: every scalar tag, the `0_main` ones first) from all runs in the logdir, so
-//! part (c)'s variants and Part 1's sweeps line up in its table and parallel-coordinates views.
-//! (A per-run `Experiment` would be wrong: TensorBoard takes the first one it finds for all runs.)
+//! The HParams plugin's data, written into each run's own event file: the experiment (the columns:
+//! [`experiment`], the same in every run, since TensorBoard uses the first it finds for all runs), the
+//! run's hyperparameters when it starts and its outcome when it ends. Part (c)'s variants and Part 1's
+//! sweeps then line up in TensorBoard's table and parallel-coordinates views.
 use crate::tensorboard::proto::{
     hparams_plugin_data, proto_value, value, HParamsPluginData, PluginData, ProtoValue, SessionEndInfo,
     SessionStartInfo, SummaryMetadata, TensorProto, TensorShapeDim, TensorShapeProto, Value, DT_FLOAT,
@@ -58,9 +57,10 @@ impl HParams {
 }
 
 const START_TAG: &str = "_hparams_/session_start_info";
-const END_TAG: &str = "_hparams_/session_end_info";
+/// The tag of a run's outcome; a resumed run drops the earlier one (TensorBoard keeps the first).
+pub const END_TAG: &str = "_hparams_/session_end_info";
 
-fn plugin_value(tag: &str, data: hparams_plugin_data::Data) -> Value {
+pub(crate) fn plugin_value(tag: &str, data: hparams_plugin_data::Data) -> Value {
     let content = HParamsPluginData { version: 0, data: Some(data) }.encode_to_vec();
     // The plugin's "null tensor": only the metadata is read.
     let tensor = TensorProto {

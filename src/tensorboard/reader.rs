@@ -1,6 +1,7 @@
 //! Reading event files back (tests, the report, resume): TFRecord framing with both CRCs checked.
 use crate::run::files::write_file;
-use crate::tensorboard::proto::{event, value, Event, HistogramProto};
+use crate::tensorboard::hparams::END_TAG;
+use crate::tensorboard::proto::{event, value, Event, HistogramProto, Summary};
 use crate::tensorboard::writer::{frame_record, masked_crc};
 use anyhow::{bail, Context, Result};
 use prost::Message;
@@ -19,16 +20,15 @@ fn event_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
 }
 
 /// Drops every summary event at `step` or later from the event files in `dir` (and a torn last
-/// record), so a run resumed from a checkpoint at `step` logs no step twice. Returns how many went.
+/// record), so a run resumed from a checkpoint at `step` logs no step twice, and any earlier HParams
+/// outcome (a failed run resumed: TensorBoard would keep that first one for good). Returns how many
+/// events went.
 pub fn truncate_dir_events(dir: &Path, step: i64) -> Result<usize> {
     let mut dropped = 0;
     for f in event_files(dir)? {
         let bytes = std::fs::read(&f).with_context(|| format!("cannot read {}", f.display()))?;
         let events = parse_records(&bytes).with_context(|| format!("corrupt event file {}", f.display()))?;
-        let keep: Vec<&Event> = events
-            .iter()
-            .filter(|e| !matches!(e.what, Some(event::What::Summary(_))) || e.step < step)
-            .collect();
+        let keep: Vec<Event> = events.iter().filter_map(|e| kept(e, step)).collect();
         let mut out = Vec::with_capacity(bytes.len());
         for e in &keep {
             frame_record(&e.encode_to_vec(), &mut out);
@@ -39,6 +39,21 @@ pub fn truncate_dir_events(dir: &Path, step: i64) -> Result<usize> {
         }
     }
     Ok(dropped)
+}
+
+/// What stays of `e` in a run resumed at `step`: summaries before `step`, less any HParams outcome.
+fn kept(e: &Event, step: i64) -> Option<Event> {
+    match &e.what {
+        Some(event::What::Summary(s)) if e.step < step => {
+            let value: Vec<_> = s.value.iter().filter(|v| v.tag != END_TAG).cloned().collect();
+            if value.is_empty() {
+                return None;
+            }
+            Some(Event { what: Some(event::What::Summary(Summary { value })), ..e.clone() })
+        }
+        Some(event::What::Summary(_)) => None,
+        _ => Some(e.clone()),
+    }
 }
 
 /// Every event of every `events.out.tfevents.*` file in `dir`, files in name order (as TensorBoard).
@@ -58,16 +73,20 @@ pub fn parse_records(mut bytes: &[u8]) -> Result<Vec<Event>> {
         if bytes.len() < 12 {
             break;
         }
-        let len_bytes = &bytes[..8];
-        let len = u64::from_le_bytes(len_bytes.try_into().unwrap()) as usize;
-        if u32::from_le_bytes(bytes[8..12].try_into().unwrap()) != masked_crc(len_bytes) {
+        let len_bytes: [u8; 8] = bytes[..8].try_into()?;
+        let crc: [u8; 4] = bytes[8..12].try_into()?;
+        if u32::from_le_bytes(crc) != masked_crc(&len_bytes) {
             bail!("length CRC mismatch at record {}", out.len());
         }
-        if bytes.len() < 12 + len + 4 {
+        // A length beyond what remains is a torn record (a length near u64::MAX must not wrap around).
+        let Some(len) = usize::try_from(u64::from_le_bytes(len_bytes))
+            .ok()
+            .filter(|&l| l <= bytes.len().saturating_sub(16))
+        else {
             break;
-        }
+        };
         let data = &bytes[12..12 + len];
-        if u32::from_le_bytes(bytes[12 + len..16 + len].try_into().unwrap()) != masked_crc(data) {
+        if u32::from_le_bytes(bytes[12 + len..16 + len].try_into()?) != masked_crc(data) {
             bail!("data CRC mismatch at record {}", out.len());
         }
         out.push(Event::decode(data).with_context(|| format!("record {} is not an Event", out.len()))?);

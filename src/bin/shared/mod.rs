@@ -39,7 +39,8 @@ fn install_signal_handler() {
     let installed = ctrlc::set_handler(|| {
         if interrupt::signal() >= 2 {
             console::err("\nsecond interrupt: exiting now");
-            interrupt::mark_active_runs();
+            // Held until _exit: the main thread can start no other write.
+            let _quiesced = interrupt::mark_active_runs();
             // SAFETY: _exit ends the process without touching any state the main thread holds.
             unsafe { libc::_exit(130) };
         }

@@ -47,7 +47,7 @@ pub struct TrainConfig {
     /// Validation and test error every N iterations (1100 = one epoch of 55,000 at batch 50)
     #[arg(long, default_value_t = 1100)]
     pub eval_every: i64,
-    /// Also write checkpoint.safetensors every N iterations (0: only on Ctrl-C and at the end). A
+    /// Write checkpoint.safetensors every N iterations and at the end (0: only on Ctrl-C). A
     /// checkpoint is ~40 MB (weights + Adam's two moments)
     #[arg(long, default_value_t = 5500)]
     pub checkpoint_every: i64,
@@ -104,14 +104,14 @@ impl TrainConfig {
     /// The hyperparameters TensorBoard's HParams tab shows; seeds of one configuration form a group.
     pub fn hparams(&self) -> HParams {
         HParams { values: Vec::new(), group: format!("mnist_dcn {}", self.run_name()) }
-            .add("program", "mnist_dcn")
-            .add("dataset", value_name(&self.dataset))
             .add("activation", value_name(&self.activation))
-            .add("init", value_name(&self.init))
             .add("optimizer", value_name(&self.optimizer.kind))
             .add("lr", self.optimizer.lr)
+            .add("init", value_name(&self.init))
             .add("batch_size", self.batch_size)
-            .add("iterations", self.iterations())
+            .add("program", "mnist_dcn")
+            .add("dataset", value_name(&self.dataset))
+            .add("steps", self.iterations())
             .add("seed", self.seed)
     }
 

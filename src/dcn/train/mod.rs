@@ -65,8 +65,17 @@ pub fn load_run_config(dir: &Path) -> Result<TrainConfig> {
 /// watching TensorBoard to drop them too). On the device the checkpoint was written on, the resumed
 /// run computes exactly what the uninterrupted one would have (tested bit for bit on the CPU).
 pub fn resume(dir: &Path, cfg: &TrainConfig, device: Device, data: &MnistData) -> Result<TrainReport> {
+    resume_in(RunDir::reopen(dir)?, cfg, device, data)
+}
+
+/// [`resume`] for a run directory already taken over with [`RunDir::reopen`] (which fails at once
+/// while another process writes the run, before anything slow such as loading the data). A new
+/// iteration count is recorded in the run's config.json, so that a later plain `--resume` of it
+/// continues to that count.
+pub fn resume_in(home: RunDir, cfg: &TrainConfig, device: Device, data: &MnistData) -> Result<TrainReport> {
     cfg.validate()?;
-    let home = RunDir::reopen(dir)?;
+    let dir = home.dir.clone();
+    let dir = dir.as_path();
     let (saved, meta) = checkpoint::read(dir)?;
     let ckpt = dir.join(checkpoint::FILE);
     if meta.step < 0 || meta.step > cfg.iterations() {
@@ -90,6 +99,11 @@ pub fn resume(dir: &Path, cfg: &TrainConfig, device: Device, data: &MnistData) -
     }
     let mut trainer = Trainer::new(cfg, device, data, meta.step)?;
     let note = trainer.load_checkpoint(&saved, &meta).with_context(|| format!("{}", ckpt.display()))?;
+    let recorded = load_run_config(dir)?;
+    if recorded.iterations() != cfg.iterations() {
+        let updated = TrainConfig { iterations: Some(cfg.iterations()), ..recorded };
+        write_file(&dir.join("config.json"), serde_json::to_string_pretty(&updated)?.as_bytes())?;
+    }
     let (run, dropped) = Run::resume(home, meta.step)?;
     console::err(format!(
         "resuming {} at step {} ({dropped} events after the checkpoint dropped)",

@@ -21,10 +21,23 @@ use crate::tensorboard::images::{confusion_png, digits_png, tile_png};
 use crate::tensorboard::tags::{self, TEST_ACCURACY, TEST_ERROR, VALIDATION_ACCURACY, VALIDATION_ERROR};
 use crate::tensorboard::writer::scalar;
 use anyhow::{bail, Context, Result};
+use indicatif::ProgressBar;
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 use tch::{nn, Device, Kind, Tensor};
+
+/// Where the training loop is: the last update done, the losses not yet logged (still on the
+/// device) and what it has measured.
+struct Progress {
+    step: i64,
+    pending: Vec<Tensor>,
+    /// The step of `pending[0]`.
+    pending_from: i64,
+    last_eval: Option<Evaluation>,
+    last_loss: f64,
+    outcome: Outcome,
+}
 
 /// The current epoch's random order of the training images, and how many of them were used.
 pub struct EpochOrder {
@@ -90,59 +103,23 @@ impl<'a> Trainer<'a> {
         let pb = progress_bar(iterations as u64, !cfg.quiet, "it");
         pb.set_position(self.start_step as u64);
         pb.reset_eta();
-        // Losses since the last logging step, still on the device.
-        let mut pending: Vec<Tensor> = Vec::new();
-        let mut pending_from = self.start_step + 1;
-        let (mut last_eval, mut last_loss) = (None, f64::NAN);
+        let mut p = Progress {
+            step: self.start_step,
+            pending: Vec::new(),
+            pending_from: self.start_step + 1,
+            last_eval: None,
+            last_loss: f64::NAN,
+            outcome: Outcome::Complete,
+        };
         let start = Instant::now();
-        let mut outcome = Outcome::Complete;
-        let mut step = self.start_step;
-        while step < iterations {
-            step += 1;
-            if self.order.cursor + cfg.batch_size > n {
-                self.order = EpochOrder { perm: Tensor::randperm(n, (Kind::Int64, self.device)), cursor: 0 };
-            }
-            let idx = self.order.perm.narrow(0, self.order.cursor, cfg.batch_size);
-            self.order.cursor += cfg.batch_size;
-            let (xs, ys) = (self.train.images.index_select(0, &idx), self.train.labels.index_select(0, &idx));
-            let probe = self.net.forward_probe(&xs, true);
-            let loss = probe.logits.cross_entropy_for_logits(&ys);
-            if let Err(e) = self.opt.backward_step(&loss) {
-                // The losses computed before this step are still logged; the optimizer's error is the one reported.
-                let _ = self.monitor.log(run, pending_from, &pending, step, None);
-                return Err(e.context(format!("optimizer step {step}")));
-            }
-            pending.push(loss.detach());
-            let last = step == iterations;
-            let stop = interrupt::requested() && !last;
-            if step % cfg.log_every == 0 || last || stop {
-                last_loss = self.monitor.log(run, pending_from, &pending, step, Some((&probe, &self.net)))?;
-                pending.clear();
-                pending_from = step + 1;
-                pb.set_message(format!("loss {last_loss:.4}"));
-            }
-            if step % cfg.eval_every == 0 || last || stop {
-                let e = evaluate(&self.net, &self.validation, &self.test)?;
-                self.log_evaluation(run, step, &e)?;
-                say(
-                    &pb,
-                    format!(
-                        "step {step}: validation error {:.2}%, test error {:.2}%",
-                        err(e.validation_accuracy),
-                        err(e.test_accuracy)
-                    ),
-                );
-                last_eval = Some(e);
-            }
-            if last || stop || (cfg.checkpoint_every > 0 && step % cfg.checkpoint_every == 0) {
-                self.save_checkpoint(run.dir(), step)?;
-            }
-            pb.inc(1);
-            if stop {
-                outcome = Outcome::Interrupted { step };
-                break;
-            }
+        if let Err(e) = self.steps(run, &mut p, &pb) {
+            // The losses computed since the last logging step are still logged (best effort: the
+            // error that stopped training is the one reported).
+            let _ = self.monitor.log(run, p.pending_from, &p.pending, p.step, None);
+            pb.finish_and_clear();
+            return Err(e);
         }
+        let Progress { step, last_eval, last_loss, outcome, .. } = p;
         let seconds = start.elapsed().as_secs_f64();
         pb.finish_and_clear();
         write_with(&run.dir().join("model.safetensors"), |tmp| Ok(self.vs.save(tmp)?))?;
@@ -159,6 +136,51 @@ impl<'a> Trainer<'a> {
             device: self.cfg.device,
             outcome,
         })
+    }
+
+    /// The training loop, from `p.step` to the configured iterations or a signal.
+    fn steps(&mut self, run: &mut Run, p: &mut Progress, pb: &ProgressBar) -> Result<()> {
+        let cfg = self.cfg;
+        let (n, iterations) = (self.train.len(), cfg.iterations());
+        while p.step < iterations {
+            p.step += 1;
+            let step = p.step;
+            if self.order.cursor + cfg.batch_size > n {
+                self.order = EpochOrder { perm: Tensor::randperm(n, (Kind::Int64, self.device)), cursor: 0 };
+            }
+            let idx = self.order.perm.narrow(0, self.order.cursor, cfg.batch_size);
+            self.order.cursor += cfg.batch_size;
+            let (xs, ys) = (self.train.images.index_select(0, &idx), self.train.labels.index_select(0, &idx));
+            let probe = self.net.forward_probe(&xs, true);
+            let loss = probe.logits.cross_entropy_for_logits(&ys);
+            self.opt.backward_step(&loss).with_context(|| format!("optimizer step {step}"))?;
+            p.pending.push(loss.detach());
+            let last = step == iterations;
+            let stop = interrupt::requested() && !last;
+            if step % cfg.log_every == 0 || last || stop {
+                // Taken out first: whatever happens while they are written, none is written twice.
+                let (losses, from) = (std::mem::take(&mut p.pending), p.pending_from);
+                p.pending_from = step + 1;
+                p.last_loss = self.monitor.log(run, from, &losses, step, Some((&probe, &self.net)))?;
+                pb.set_message(format!("loss {:.4}", p.last_loss));
+            }
+            if step % cfg.eval_every == 0 || last || stop {
+                let e = evaluate(&self.net, &self.validation, &self.test)?;
+                self.log_evaluation(run, step, &e)?;
+                let (v, t) = (err(e.validation_accuracy), err(e.test_accuracy));
+                say(pb, format!("step {step}: validation error {v:.2}%, test error {t:.2}%"));
+                p.last_eval = Some(e);
+            }
+            if stop || (cfg.checkpoint_every > 0 && (last || step % cfg.checkpoint_every == 0)) {
+                self.save_checkpoint(run.dir(), step)?;
+            }
+            pb.inc(1);
+            if stop {
+                p.outcome = Outcome::Interrupted { step };
+                break;
+            }
+        }
+        Ok(())
     }
 
     fn log_evaluation(&self, run: &mut Run, step: i64, e: &Evaluation) -> Result<()> {

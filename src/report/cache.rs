@@ -1,0 +1,267 @@
+//! The report's runs: each job runs once in `report/runs/<label>-<hash>/` and is reused while its
+//! run reads back whole. A cached run is trusted only if every event file is whole (no torn or
+//! corrupt record), its status is complete, and its events agree with its result file; anything
+//! else is trained again, and the report says so.
+use crate::backprop::sweep::NetResult;
+use crate::dcn::train::{TrainConfig, TrainReport};
+use crate::report::plan::{Job, Program};
+use crate::run::files::write_file;
+use crate::run::progress::{progress_bar, say};
+use crate::run::{RunStatus, Status};
+use crate::tensorboard::proto::Event;
+use crate::tensorboard::reader::{parse_records, scalars};
+use crate::tensorboard::tags;
+use crate::tensorboard::writer::frame_record;
+use anyhow::{bail, Context, Result};
+use prost::Message;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// job.json beside a cached run: what ran and how long it took.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct JobRecord {
+    pub label: String,
+    pub program: String,
+    pub args: Vec<String>,
+    pub seed: u64,
+    pub seconds: f64,
+}
+
+/// A job's run, ready to be read.
+#[derive(Clone, Debug)]
+pub struct Done {
+    /// The program's run directory (a sweep directory for Part 1 jobs).
+    pub dir: PathBuf,
+    pub record: JobRecord,
+    pub reused: bool,
+    /// Why a cached run was not reused, if one was there.
+    pub retrained: Option<String>,
+}
+
+pub struct Cache {
+    /// report/runs
+    pub root: PathBuf,
+    /// Where three_layer, n_layer and mnist_dcn are.
+    pub bin_dir: PathBuf,
+}
+
+impl Cache {
+    fn dir_of(&self, job: &Job) -> PathBuf {
+        self.root.join(format!("{}-{}", job.label, &job.hash()[..8]))
+    }
+
+    /// The job's cached run, checked; Err says what is wrong with it.
+    pub fn cached(&self, job: &Job) -> Result<Done> {
+        let cache = self.dir_of(job);
+        let record: JobRecord = read_json(&cache.join("job.json"))?;
+        let program_dir = cache.join(job.program.binary());
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&program_dir)
+            .with_context(|| format!("cannot read {}", program_dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir())
+            .collect();
+        let dir = match (dirs.pop(), dirs.is_empty()) {
+            (Some(d), true) => d,
+            _ => bail!("{} does not hold exactly one run", program_dir.display()),
+        };
+        match job.program {
+            Program::MnistDcn => verify_dcn(&dir)?,
+            Program::ThreeLayer | Program::NLayer => verify_sweep(&dir)?,
+        }
+        Ok(Done { dir, record, reused: true, retrained: None })
+    }
+
+    /// Runs the job in a fresh cache directory (`threads`: libtorch threads for the process).
+    fn run(&self, job: &Job, threads: usize) -> Result<Done> {
+        let cache = self.dir_of(job);
+        let _ = std::fs::remove_dir_all(&cache);
+        std::fs::create_dir_all(&cache).with_context(|| format!("cannot create {}", cache.display()))?;
+        let exe = self.bin_dir.join(job.program.binary());
+        let start = Instant::now();
+        let out = Command::new(&exe)
+            .args(&job.args)
+            .args(["--seed", &job.seed.to_string(), "--quiet", "--runs"])
+            .arg(&cache)
+            .env("OMP_NUM_THREADS", threads.to_string())
+            .env("MKL_NUM_THREADS", threads.to_string())
+            .output()
+            .with_context(|| format!("cannot run {}", exe.display()))?;
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            bail!(
+                "{} {} failed: {}",
+                job.program.binary(),
+                job.args.join(" "),
+                err.lines().last().unwrap_or("")
+            );
+        }
+        let record = JobRecord {
+            label: job.label.clone(),
+            program: job.program.binary().into(),
+            args: job.args.clone(),
+            seed: job.seed,
+            seconds: start.elapsed().as_secs_f64(),
+        };
+        write_file(&cache.join("job.json"), serde_json::to_string_pretty(&record)?.as_bytes())?;
+        let done = self.cached(job).with_context(|| format!("{} left no complete run", job.label))?;
+        Ok(Done { reused: false, ..done })
+    }
+
+    /// Every job's run: cached ones checked and reused, the others run, `workers` at a time.
+    pub fn ensure_all(&self, jobs: &[&Job], workers: usize) -> Result<HashMap<String, Done>> {
+        let pb = progress_bar(jobs.len() as u64, true, "jobs");
+        let queue: Mutex<VecDeque<&Job>> = Mutex::new(jobs.iter().copied().collect());
+        let results: Mutex<Vec<Result<(String, Done)>>> = Mutex::new(Vec::new());
+        let threads = if workers > 1 { 1 } else { 2 };
+        std::thread::scope(|s| {
+            for _ in 0..workers.max(1) {
+                s.spawn(|| {
+                    while let Some(job) = queue.lock().ok().and_then(|mut q| q.pop_front()) {
+                        let done = match self.cached(job) {
+                            Ok(done) => Ok(done),
+                            Err(why) => {
+                                let cached = self.dir_of(job).exists();
+                                self.run(job, threads)
+                                    .map(|d| Done { retrained: cached.then(|| format!("{why:#}")), ..d })
+                            }
+                        };
+                        let line = match &done {
+                            Ok(d) if d.reused => format!("{:<34} reused", job.label),
+                            Ok(d) => format!("{:<34} ran in {:.1} s", job.label, d.record.seconds),
+                            Err(e) => format!("{:<34} failed: {e:#}", job.label),
+                        };
+                        say(&pb, line);
+                        pb.inc(1);
+                        let failed = done.is_err();
+                        if let Ok(mut r) = results.lock() {
+                            r.push(done.map(|d| (job.hash(), d)));
+                        }
+                        if failed {
+                            if let Ok(mut q) = queue.lock() {
+                                q.clear();
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        pb.finish_and_clear();
+        results.into_inner().map_err(|_| anyhow::anyhow!("a report worker panicked"))?.into_iter().collect()
+    }
+}
+
+pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not what nnlab writes there", path.display()))
+}
+
+/// Every event of `dir`, refusing a torn or corrupt file (the reader used elsewhere forgives a torn
+/// last record, which a cache must not).
+pub fn read_events_whole(dir: &Path) -> Result<Vec<Event>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("events.out.tfevents.")))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        bail!("{} has no event file", dir.display());
+    }
+    let mut events = Vec::new();
+    for f in files {
+        let bytes = std::fs::read(&f).with_context(|| format!("cannot read {}", f.display()))?;
+        let parsed = parse_records(&bytes).with_context(|| format!("{} is corrupt", f.display()))?;
+        let whole: usize = parsed
+            .iter()
+            .map(|e| {
+                let mut framed = Vec::new();
+                frame_record(&e.encode_to_vec(), &mut framed);
+                framed.len()
+            })
+            .sum();
+        if whole != bytes.len() {
+            bail!("{} ends in a torn record", f.display());
+        }
+        events.extend(parsed);
+    }
+    Ok(events)
+}
+
+fn complete(dir: &Path) -> Result<()> {
+    let status = Status::read(dir)?;
+    if status.status != RunStatus::Complete {
+        bail!("{} is {:?}, not complete", dir.display(), status.status);
+    }
+    Ok(())
+}
+
+/// Close in f32, the precision of a logged scalar.
+fn agrees(logged: Option<f64>, recorded: f64) -> bool {
+    logged.is_some_and(|v| (v - recorded).abs() <= 1e-6 * (1.0 + recorded.abs()))
+}
+
+/// A DCN run: complete, its losses at 1..=iterations, its last errors those of result.json.
+pub fn verify_dcn(dir: &Path) -> Result<()> {
+    complete(dir)?;
+    let report: TrainReport = read_json(&dir.join("result.json"))?;
+    let config: TrainConfig = read_json(&dir.join("config.json"))?;
+    let events = read_events_whole(dir)?;
+    let steps: Vec<i64> = scalars(&events, tags::TRAIN_LOSS).iter().map(|p| p.0).collect();
+    if steps != (1..=config.iterations()).collect::<Vec<_>>() || report.iterations != config.iterations() {
+        bail!("{}: its losses do not cover steps 1..={}", dir.display(), config.iterations());
+    }
+    let last = |tag: &str| scalars(&events, tag).last().map(|p| p.1);
+    if !agrees(last(tags::VALIDATION_ERROR), 1.0 - report.validation_accuracy)
+        || !agrees(last(tags::TEST_ERROR), 1.0 - report.test_accuracy)
+    {
+        bail!("{}: its events and result.json disagree", dir.display());
+    }
+    Ok(())
+}
+
+/// A Part 1 sweep: complete, every network's run complete and agreeing with results.json.
+pub fn verify_sweep(dir: &Path) -> Result<()> {
+    complete(dir)?;
+    let results: Vec<NetResult> = read_json(&dir.join("results.json"))?;
+    if results.is_empty() {
+        bail!("{}: results.json lists no network", dir.display());
+    }
+    for r in &results {
+        let run = &sweep_member(dir, r)?;
+        complete(run)?;
+        let own: NetResult = read_json(&run.join("result.json"))?;
+        if own.name != r.name
+            || own.steps != r.steps
+            || own.train_accuracy != r.train_accuracy
+            || r.status != RunStatus::Complete
+        {
+            bail!("{}: result.json and the sweep's results.json disagree", run.display());
+        }
+        let events = read_events_whole(run)?;
+        let last_loss = scalars(&events, tags::TRAIN_LOSS).last().map(|p| p.0);
+        let accuracy = scalars(&events, tags::TRAIN_ACCURACY).last().map(|p| p.1);
+        if last_loss != Some(r.steps) || !agrees(accuracy, r.train_accuracy) {
+            bail!("{}: its events and result.json disagree", run.display());
+        }
+    }
+    Ok(())
+}
+
+/// The run directory of a sweep's network: inside the sweep, whatever path results.json recorded it
+/// under (the report may be made again from another directory).
+pub fn sweep_member(sweep: &Path, r: &NetResult) -> Result<PathBuf> {
+    let name = r
+        .run_dir
+        .file_name()
+        .with_context(|| format!("{}: a network without a run directory", sweep.display()))?;
+    let run = sweep.join(name);
+    if !run.is_dir() {
+        bail!("{}: {} is missing", sweep.display(), run.display());
+    }
+    Ok(run)
+}
