@@ -16,6 +16,16 @@ fn assert_clean_failure(out: &Output, expected: &str) {
     assert!(!out.status.success(), "should fail: {stderr}");
     assert!(!stderr.contains("panicked"), "panicked: {stderr}");
     assert!(stderr.contains(expected), "stderr lacks {expected:?}: {stderr}");
+    assert_eq!(stderr.lines().filter(|l| l.contains("error:")).count(), 1, "not one error line: {stderr}");
+    assert!(
+        stderr.lines().last().is_some_and(|l| l.contains(": error: ")),
+        "the error is not last: {stderr}"
+    );
+}
+
+/// The program name a binary's error line starts with.
+fn name(bin: &str) -> &str {
+    std::path::Path::new(bin).file_name().and_then(|n| n.to_str()).unwrap()
 }
 
 const THREE: &str = env!("CARGO_BIN_EXE_three_layer");
@@ -64,7 +74,40 @@ fn bad_flags_are_clear_errors() {
         (DCN, &["--dataset", "mnist5k", "--data", "/tmp", "--runs", r], "mnist_5k.csv.gz not found"),
     ];
     for (bin, args, expected) in cases {
-        assert_clean_failure(&run(bin, args), expected);
+        let out = run(bin, args);
+        assert_clean_failure(&out, expected);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let last = stderr.lines().last().unwrap_or_default();
+        assert!(last.starts_with(&format!("{}: error: ", name(bin))), "{stderr}");
+    }
+}
+
+/// What clap rejects (a repeated flag, as `make mnist ARGS="--runs …"` once produced, an unknown flag, a
+/// bad enum value) is one line with exit status 2, not clap's multi-line usage block.
+#[test]
+fn usage_errors_are_one_line_with_status_2() {
+    let cases: &[(&str, &[&str], &str)] = &[
+        (
+            DCN,
+            &["--runs", "a", "--runs", "b"],
+            "mnist_dcn: error: the argument '--runs <RUNS>' cannot be used multiple times",
+        ),
+        (DCN, &["--bogus"], "mnist_dcn: error: unexpected argument '--bogus' found (see mnist_dcn --help)"),
+        (THREE, &["--activation", "softplus"], "three_layer: error: invalid value 'softplus'"),
+        (NLAYER, &["--depth"], "n_layer: error: a value is required for '--depth <DEPTH>'"),
+        (
+            env!("CARGO_BIN_EXE_report"),
+            &["--grid", "huge"],
+            "report: error: invalid value 'huge' for '--grid <GRID>' [possible values: tiny, quick, full]",
+        ),
+    ];
+    for (bin, args, expected) in cases {
+        let out = run(bin, args);
+        assert_clean_failure(&out, expected);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with(expected), "{stderr}");
     }
 }
 

@@ -9,7 +9,7 @@ use crate::plot::{png_bytes, png_file};
 use crate::run::console;
 use crate::run::files::write_file;
 use crate::run::{Outcome, Run, RunDir, RunStatus};
-use crate::tensorboard::experiment::{GRADIENT_DESCENT, STARTER_INIT};
+use crate::tensorboard::experiment::Family;
 use crate::tensorboard::histogram::device_stats;
 use crate::tensorboard::hparams::HParams;
 use crate::tensorboard::tags;
@@ -44,11 +44,10 @@ impl NetConfig {
                 "{program} {} {} {shape} ε{} λ{}",
                 self.dataset, self.activation, self.epsilon, self.reg_lambda
             ),
+            family: Family::Backprop,
         }
         .add("activation", self.activation.name())
-        .add("optimizer", GRADIENT_DESCENT)
         .add("lr", self.epsilon)
-        .add("init", STARTER_INIT)
         .add("batch_size", rows)
         .add("program", program)
         .add("dataset", self.dataset.as_str())

@@ -32,7 +32,7 @@ const RESUMABLE: [&str; 3] = ["device", "iterations", "quiet"];
 
 fn main() -> std::process::ExitCode {
     shared::main_with("mnist_dcn", || {
-        let matches = Args::command().get_matches();
+        let matches = shared::matches::<Args>("mnist_dcn")?;
         let args = Args::from_arg_matches(&matches)?;
         let given = |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
         let cfg = match &args.resume {

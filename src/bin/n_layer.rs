@@ -48,7 +48,7 @@ struct Args {
 }
 
 fn main() -> std::process::ExitCode {
-    shared::main_with("n_layer", || run(Args::parse()))
+    shared::main_with("n_layer", || run(shared::parse::<Args>("n_layer")?))
 }
 
 fn run(args: Args) -> Result<Exit> {

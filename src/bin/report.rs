@@ -35,7 +35,7 @@ struct Args {
 
 fn main() -> std::process::ExitCode {
     shared::main_with("report", || {
-        let a = Args::parse();
+        let a = shared::parse::<Args>("report")?;
         let exe = std::env::current_exe().context("cannot locate the report program")?;
         let bin_dir = exe.parent().context("the report program has no directory")?.to_path_buf();
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);

@@ -25,7 +25,7 @@ struct Args {
 }
 
 fn main() -> std::process::ExitCode {
-    shared::main_with("three_layer", || run(Args::parse()))
+    shared::main_with("three_layer", || run(shared::parse::<Args>("three_layer")?))
 }
 
 fn run(args: Args) -> Result<Exit> {

@@ -104,6 +104,12 @@ fn draw_lines<DB: DrawingBackend>(
     if y1 <= y0 {
         y1 = y0 + y0.abs().max(1e-3);
     }
+    // A log axis labels only powers of ten: use one where the data spans a decade, widened to whole
+    // decades so that at least two are labelled, and a linear axis otherwise.
+    let log_y = p.log_y && y1 / y0 >= 10.0;
+    if log_y {
+        (y0, y1) = (10f64.powf(y0.log10().floor()), 10f64.powf(y1.log10().ceil()));
+    }
     let mut builder = ChartBuilder::on(area);
     builder.caption(&p.title, ("sans-serif", 16)).margin(10).x_label_area_size(34).y_label_area_size(62);
     macro_rules! draw {
@@ -125,11 +131,13 @@ fn draw_lines<DB: DrawingBackend>(
             }
             for (i, s) in p.series.iter().enumerate() {
                 let color = s.color.unwrap_or(class_color(i as i64));
+                let points: Vec<(f64, f64)> = s.points.iter().copied().filter(|q| ok(q.1)).collect();
+                if points.len() < 12 {
+                    // Few points (evaluations): mark each, so that a straight line is not read as a trend.
+                    chart.draw_series(points.iter().map(|&q| Circle::new(q, 4, color.filled())))?;
+                }
                 chart
-                    .draw_series(LineSeries::new(
-                        s.points.iter().copied().filter(|q| ok(q.1)),
-                        color.stroke_width(2),
-                    ))?
+                    .draw_series(LineSeries::new(points, color.stroke_width(2)))?
                     .label(s.name.clone())
                     .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2)));
             }
@@ -143,7 +151,7 @@ fn draw_lines<DB: DrawingBackend>(
             }
         }};
     }
-    if p.log_y {
+    if log_y {
         draw!(builder.build_cartesian_2d(x0..x1, (y0..y1).log_scale())?);
     } else {
         draw!(builder.build_cartesian_2d(x0..x1, y0..y1)?);

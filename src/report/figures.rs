@@ -113,6 +113,7 @@ pub type SeedCurves = (String, Vec<Vec<(f64, f64)>>);
 /// 2(c): one line per variant, the mean over seeds with a min–max band.
 pub fn comparison(variants: &[SeedCurves], path: &Path, title: &str, y: &str, log_y: bool) -> Result<()> {
     let series = variants.iter().map(|(name, curves)| Series::mean_band(name.clone(), curves)).collect();
+    // Log scale: a variant that does not learn (80% error) would otherwise flatten the others.
     line_chart(path, title, "iteration", y, series, log_y)
 }
 

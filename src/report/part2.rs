@@ -221,7 +221,7 @@ fn write_family(cx: &Context, family: &Family, doc: &mut Doc) -> Result<()> {
         &path,
         &format!("validation error by {}", family.name),
         "validation error",
-        false,
+        true,
     )?;
     doc.figure(
         &link,
@@ -242,7 +242,7 @@ fn write_family(cx: &Context, family: &Family, doc: &mut Doc) -> Result<()> {
     );
     doc.para(format!(
         "{} {}",
-        ranking_text("validation error", val.clone(), 100.0, "%", " points"),
+        ranking_text("validation error", val.clone(), (100.0, 2), "%", " points"),
         mechanisms(&val, &health_notes)
     ));
     Ok(())
@@ -257,30 +257,43 @@ fn mechanisms(val: &[(String, Summary)], health: &[(String, Summary, Summary, Su
     let best = val.iter().min_by(|a, b| a.1.mean().total_cmp(&b.1.mean()));
     let Some((best_name, best_v)) = best else { return String::new() };
     let best_grad = health.iter().find(|h| &h.0 == best_name).map(|h| h.3.mean()).unwrap_or(f64::NAN);
+    let best_health = health.iter().find(|h| &h.0 == best_name);
     let mut out = Vec::new();
     for ((name, v), (_, dead, saturated, grad)) in val.iter().zip(health) {
         if name == best_name || !compare(best_v, v).significant {
             continue;
         }
-        let mut why = Vec::new();
-        if saturated.n() > 0 && saturated.mean() > 0.2 {
-            why.push(format!(
-                "{:.0}% of its activations are saturated at the end, where f' is below 5% of its maximum",
-                100.0 * saturated.mean()
-            ));
-        }
-        if dead.n() > 0 && dead.mean() > 0.2 {
-            why.push(format!("{:.0}% of its units are dead at the end", 100.0 * dead.mean()));
-        }
+        // What was measured, then what stands out: saturated or dead units pass (almost) no gradient,
+        // and a conv1 gradient far smaller than the best variant's means the first layer learns slowly.
         let ratio = grad.mean() / best_grad;
-        if ratio.is_finite() && !(0.2..=5.0).contains(&ratio) {
-            why.push(format!("its conv1 gradient norm averaged {:.2}× the best variant's", ratio));
+        let mut measured = vec![format!("its conv1 gradient norm averaged {ratio:.2}× the best variant's")];
+        let mut striking = Vec::new();
+        for (what, s, of_best) in
+            [("saturated", saturated, best_health.map(|h| &h.2)), ("dead", dead, best_health.map(|h| &h.1))]
+        {
+            if s.n() > 0 {
+                let best = of_best
+                    .filter(|b| b.n() > 0)
+                    .map(|b| format!(" ({best_name}: {:.1}%)", 100.0 * b.mean()));
+                measured.push(format!(
+                    "{:.1}% of its units are {what} at the end{}",
+                    100.0 * s.mean(),
+                    best.unwrap_or_default()
+                ));
+                if s.mean() > 0.2 {
+                    striking.push(format!("{what} units pass almost no gradient"));
+                }
+            }
         }
-        out.push(if why.is_empty() {
-            format!("{name} is clearly worse, and none of the logged health values (gradient norms, dead or saturated units) stands out for it")
+        if ratio.is_finite() && ratio < 0.2 {
+            striking.push("its first layer receives a far smaller gradient (it learns slowly)".to_string());
+        }
+        let verdict = if striking.is_empty() {
+            "none of these stands out as the cause".to_string()
         } else {
-            format!("{name} is clearly worse: {}", why.join("; "))
-        });
+            format!("which points to the cause: {}", striking.join("; "))
+        };
+        out.push(format!("{name} is clearly worse: {}; {verdict}", measured.join(", ")));
     }
     if out.is_empty() {
         "No variant is clearly worse than the best at this number of seeds.".into()

@@ -147,7 +147,7 @@ impl Run {
         let summary = SummaryWriter::create(&home.dir, 0).and_then(|mut summary| {
             let json = serde_json::to_string_pretty(config).context("serialising the configuration")?;
             summary.add_text(tags::CONFIG, &format!("```\n{json}\n```"), 0)?;
-            summary.write(0, vec![experiment(), session_start(hparams, now())])?;
+            summary.write(0, vec![experiment(hparams), session_start(hparams, now())])?;
             Ok(summary)
         });
         match summary {

@@ -1,12 +1,14 @@
-//! The HParams experiment every nnlab run writes: one fixed list of columns for Part 1 and Part 2, so
-//! that whichever run TensorBoard reads it from, the table is the same. Part 1 fills the same columns
-//! as the DCN where the meaning is the same (its ε is the learning rate of full-batch gradient
-//! descent, "gd", whose batch is the whole training set).
+//! The HParams experiment a run writes: the columns of TensorBoard's HParams tab. TensorBoard takes the
+//! first experiment it finds for all runs, and its parallel-coordinates view draws only the runs that
+//! have a value in every visible column. So each part has its own experiment whose columns are exactly
+//! the hyperparameters its runs write and the metrics every one of its runs logs: serve one part
+//! (`make tensorboard RUNS=runs/mnist_dcn`) and every run of it is drawn.
 use crate::backprop::activation::Activation;
 use crate::cli::value_name;
+use crate::dcn::mnist::DatasetKind;
 use crate::dcn::model::{DcnActivation, InitKind};
 use crate::dcn::optim::OptimizerKind;
-use crate::tensorboard::hparams::plugin_value;
+use crate::tensorboard::hparams::{plugin_value, HParam, HParams};
 use crate::tensorboard::proto::{
     hparams_plugin_data, proto_value, Experiment, HParamInfo, ListValue, MetricInfo, MetricName, ProtoValue,
     Value,
@@ -16,64 +18,96 @@ use clap::ValueEnum;
 
 const STRING: i32 = 1;
 const FLOAT64: i32 = 3;
-/// Part 1's initial weights: the starter's N(0, 1)/√fan_in.
-pub const STARTER_INIT: &str = "starter";
-/// Part 1's optimizer: full-batch gradient descent.
-pub const GRADIENT_DESCENT: &str = "gd";
+
+/// Which part of the assignment a run belongs to: its experiment's columns and metrics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Family {
+    /// Part 1: three_layer and n_layer
+    #[default]
+    Backprop,
+    /// Part 2: mnist_dcn
+    Dcn,
+}
+
+impl Family {
+    /// (tag, column title) of the metrics every run of this part logs.
+    pub fn metrics(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Family::Backprop => {
+                &[(tags::TRAIN_LOSS, "training loss"), (tags::TRAIN_ACCURACY, "training accuracy")]
+            }
+            Family::Dcn => &[
+                (tags::TRAIN_LOSS, "training loss"),
+                (tags::VALIDATION_ERROR, "validation error"),
+                (tags::TEST_ERROR, "test error"),
+                (tags::TEST_ACCURACY, "test accuracy"),
+            ],
+        }
+    }
+
+    /// The values a text column can take, where they are known in advance (TensorBoard offers them
+    /// as filter checkboxes).
+    fn domain(self, column: &str) -> Option<Vec<String>> {
+        match (self, column) {
+            (Family::Backprop, "activation") => Some(names::<Activation>()),
+            (Family::Backprop, "program") => Some(vec!["three_layer".into(), "n_layer".into()]),
+            (Family::Dcn, "activation") => Some(names::<DcnActivation>()),
+            (Family::Dcn, "init") => Some(names::<InitKind>()),
+            (Family::Dcn, "optimizer") => Some(names::<OptimizerKind>()),
+            (Family::Dcn, "dataset") => Some(names::<DatasetKind>()),
+            (Family::Dcn, "program") => Some(vec!["mnist_dcn".into()]),
+            _ => None,
+        }
+    }
+}
 
 fn names<T: ValueEnum>() -> Vec<String> {
     T::value_variants().iter().map(value_name).collect()
 }
 
-fn column(name: &str, description: &str, domain: Option<Vec<String>>) -> HParamInfo {
-    HParamInfo {
-        name: name.into(),
-        description: description.into(),
-        r#type: if domain.is_some() || name == "dataset" || name == "layers" { STRING } else { FLOAT64 },
-        domain_discrete: domain.map(|d| {
-            let mut d: Vec<String> = d;
-            d.sort();
-            d.dedup();
-            ListValue {
-                values: d
-                    .into_iter()
-                    .map(|v| ProtoValue { kind: Some(proto_value::Kind::StringValue(v)) })
-                    .collect(),
-            }
-        }),
+fn description(column: &str) -> &'static str {
+    match column {
+        "lr" => "learning rate (Part 1: ε of full-batch gradient descent)",
+        "batch_size" => "examples per update (Part 1: the whole training set)",
+        "layers" => "layer sizes, input to output",
+        "reg_lambda" => "L2 strength λ",
+        "steps" => "updates (Part 1: passes; Part 2: iterations)",
+        _ => "",
     }
 }
 
-/// The experiment summary value (written at step 0 of every run).
-pub fn experiment() -> Value {
-    let activations = [names::<Activation>(), names::<DcnActivation>()].concat();
-    let optimizers = [vec![GRADIENT_DESCENT.to_string()], names::<OptimizerKind>()].concat();
-    let inits = [vec![STARTER_INIT.to_string()], names::<InitKind>()].concat();
-    let programs = ["three_layer", "n_layer", "mnist_dcn"].map(String::from).to_vec();
-    let hparam_infos = vec![
-        column("activation", "hidden activation", Some(activations)),
-        column("optimizer", "gd: full-batch gradient descent (Part 1)", Some(optimizers)),
-        column("lr", "learning rate (Part 1: ε)", None),
-        column("init", "weight initialisation (starter: N(0,1)/√fan_in)", Some(inits)),
-        column("batch_size", "examples per step (Part 1: the training set)", None),
-        column("program", "", Some(programs)),
-        column("dataset", "", None),
-        column("layers", "layer sizes, input to output (Part 1)", None),
-        column("reg_lambda", "L2 strength λ (Part 1)", None),
-        column("steps", "updates (Part 1: passes; Part 2: iterations)", None),
-        column("seed", "", None),
-    ];
-    let metric = |tag: &str, display: &str| MetricInfo {
-        name: Some(MetricName { group: String::new(), tag: tag.into() }),
-        display_name: display.into(),
-    };
-    let metric_infos = vec![
-        metric(tags::TRAIN_LOSS, "training loss"),
-        metric(tags::VALIDATION_ERROR, "validation error"),
-        metric(tags::TEST_ERROR, "test error"),
-        metric(tags::TRAIN_ACCURACY, "training accuracy"),
-        metric(tags::TEST_ACCURACY, "test accuracy"),
-    ];
+/// The experiment for a run with hyperparameters `hparams`: one column per hyperparameter, in order.
+pub fn experiment(hparams: &HParams) -> Value {
+    let family = hparams.family;
+    let hparam_infos = hparams
+        .values
+        .iter()
+        .map(|(name, v)| HParamInfo {
+            name: name.clone(),
+            description: description(name).into(),
+            r#type: match v {
+                HParam::Text(_) => STRING,
+                HParam::Number(_) => FLOAT64,
+            },
+            domain_discrete: family.domain(name).map(|mut d| {
+                d.sort();
+                d.dedup();
+                let values = d
+                    .into_iter()
+                    .map(|v| ProtoValue { kind: Some(proto_value::Kind::StringValue(v)) })
+                    .collect();
+                ListValue { values }
+            }),
+        })
+        .collect();
+    let metric_infos = family
+        .metrics()
+        .iter()
+        .map(|(tag, display)| MetricInfo {
+            name: Some(MetricName { group: String::new(), tag: (*tag).into() }),
+            display_name: (*display).into(),
+        })
+        .collect();
     let experiment = Experiment { description: "nnlab runs".into(), hparam_infos, metric_infos };
     plugin_value("_hparams_/experiment", hparams_plugin_data::Data::Experiment(experiment))
 }

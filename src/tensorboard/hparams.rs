@@ -1,7 +1,8 @@
-//! The HParams plugin's data, written into each run's own event file: the experiment (the columns:
-//! [`experiment`], the same in every run, since TensorBoard uses the first it finds for all runs), the
+//! The HParams plugin's data, written into each run's own event file: the experiment (the columns,
+//! one set per part of the assignment: `experiment.rs`), the
 //! run's hyperparameters when it starts and its outcome when it ends. Part (c)'s variants and Part 1's
 //! sweeps then line up in TensorBoard's table and parallel-coordinates views.
+use crate::tensorboard::experiment::Family;
 use crate::tensorboard::proto::{
     hparams_plugin_data, proto_value, value, HParamsPluginData, PluginData, ProtoValue, SessionEndInfo,
     SessionStartInfo, SummaryMetadata, TensorProto, TensorShapeDim, TensorShapeProto, Value, DT_FLOAT,
@@ -47,6 +48,8 @@ impl From<&str> for HParam {
 pub struct HParams {
     pub values: Vec<(String, HParam)>,
     pub group: String,
+    /// Which part's experiment (columns and metrics) the run writes.
+    pub family: Family,
 }
 
 impl HParams {

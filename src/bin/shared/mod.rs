@@ -4,8 +4,44 @@ use nnlab::cli::{error_line, one_line, Exit};
 use nnlab::run::{console, interrupt};
 use std::process::ExitCode;
 
+/// A command line clap rejected, already put on one line: exit status 2, as clap and POSIX tools use.
+#[derive(Debug)]
+pub struct UsageError(String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// The command line parsed as `T`. --help and --version print and exit 0; anything clap rejects becomes
+/// a [`UsageError`]: clap's message without its usage block, on one line.
+pub fn matches<T: clap::CommandFactory>(program: &str) -> anyhow::Result<clap::ArgMatches> {
+    T::command().try_get_matches().map_err(|e| {
+        use clap::error::ErrorKind::{DisplayHelp, DisplayHelpOnMissingArgumentOrSubcommand, DisplayVersion};
+        if matches!(e.kind(), DisplayHelp | DisplayHelpOnMissingArgumentOrSubcommand | DisplayVersion) {
+            let printed = e.print().is_ok();
+            std::process::exit(if printed { 0 } else { 1 });
+        }
+        let text = e.render().to_string();
+        let text = text.split("\n\nUsage:").next().unwrap_or_default();
+        let text = text.split("\n\nFor more information").next().unwrap_or_default();
+        let text = text.trim_start().strip_prefix("error: ").unwrap_or(text);
+        anyhow::Error::new(UsageError(format!("{} (see {program} --help)", one_line(text))))
+    })
+}
+
+/// [`matches`], then the typed arguments.
+#[allow(dead_code)] // mnist_dcn reads the matches itself, to tell given flags from defaults
+pub fn parse<T: clap::Parser>(program: &str) -> anyhow::Result<T> {
+    Ok(T::from_arg_matches(&matches::<T>(program)?)?)
+}
+
 /// Runs `work` as program `program` and turns its result into an exit status: 0, 130 when stopped by
-/// a signal, 1 with one line `<program>: error: …` on an error (or a failed write to stdout).
+/// a signal, 1 with one line `<program>: error: …` on an error (or a failed write to stdout), 2 when
+/// the command line itself is wrong.
 pub fn main_with(program: &'static str, work: impl FnOnce() -> anyhow::Result<Exit>) -> ExitCode {
     install_signal_handler();
     std::panic::set_hook(Box::new(move |info| {
@@ -21,7 +57,7 @@ pub fn main_with(program: &'static str, work: impl FnOnce() -> anyhow::Result<Ex
         Ok(Exit::Interrupted) => ExitCode::from(130),
         Err(e) => {
             console::err(format!("{program}: error: {}", error_line(&e)));
-            return ExitCode::FAILURE;
+            return if e.is::<UsageError>() { ExitCode::from(2) } else { ExitCode::FAILURE };
         }
     };
     match console::stdout_failure() {

@@ -5,6 +5,7 @@ use crate::dcn::mnist::DatasetKind;
 use crate::dcn::model::{DcnActivation, InitKind};
 use crate::dcn::optim::OptimConfig;
 use crate::native::device::DeviceArg;
+use crate::tensorboard::experiment::Family;
 use crate::tensorboard::hparams::HParams;
 use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
@@ -103,7 +104,7 @@ impl TrainConfig {
 
     /// The hyperparameters TensorBoard's HParams tab shows; seeds of one configuration form a group.
     pub fn hparams(&self) -> HParams {
-        HParams { values: Vec::new(), group: format!("mnist_dcn {}", self.run_name()) }
+        HParams { values: Vec::new(), group: format!("mnist_dcn {}", self.run_name()), family: Family::Dcn }
             .add("activation", value_name(&self.activation))
             .add("optimizer", value_name(&self.optimizer.kind))
             .add("lr", self.optimizer.lr)

@@ -9,8 +9,11 @@ use crate::report::plan::{Config, Plan};
 use crate::report::stats::{compare, ranked, Summary};
 use crate::report::Context;
 use anyhow::{Context as _, Result};
+use observations::{depth_text, hidden_text};
 use std::collections::BTreeMap;
 use std::path::Path;
+
+mod observations;
 
 /// Per network name, its result in each seed's sweep.
 fn results(cx: &Context, config: &Config) -> Result<BTreeMap<String, Vec<NetResult>>> {
@@ -67,11 +70,12 @@ fn table(
 }
 
 /// "Lowest loss: **tanh** (0.15 ± 0.01); the others differ from it by relu +0.13 ± 0.05 (within
-/// noise), …" for a measure where lower is better; `unit` follows values, `diff_unit` differences.
+/// noise), …" for a measure where lower is better; `unit` follows values, `diff_unit` differences, each
+/// shown with `digits` decimals after scaling by `scale`.
 pub fn ranking_text(
     what: &str,
     items: Vec<(String, Summary)>,
-    scale: f64,
+    (scale, digits): (f64, usize),
     unit: &str,
     diff_unit: &str,
 ) -> String {
@@ -81,11 +85,15 @@ pub fn ranking_text(
     for (name, s) in &items[1..] {
         let c = compare(best_s, s);
         let verdict = if c.significant { "a real difference" } else { "within noise" };
-        parts.push(format!("{name} {:+.2} ± {:.2}{diff_unit} ({verdict})", c.diff * scale, c.se * scale));
+        parts.push(format!(
+            "{name} {:+.digits$} ± {:.digits$}{diff_unit} ({verdict})",
+            c.diff * scale,
+            c.se * scale
+        ));
     }
     format!(
         "Lowest {what}: **{best}** ({}{unit}); the others differ from it by {}.",
-        best_s.show(scale, 2),
+        best_s.show(scale, digits),
         if parts.is_empty() { "nothing".to_string() } else { parts.join(", ") }
     )
 }
@@ -132,7 +140,7 @@ pub fn write(cx: &Context, plan: &Plan, doc: &mut Doc) -> Result<()> {
     doc.para(format!(
         "{} Tanh and the sigmoid draw smooth curved boundaries; ReLU's is piecewise linear, made of \
          straight segments with kinks where a hidden unit switches on or off, as the figure shows.",
-        ranking_text("final loss", loss_of(&acts), 1.0, "", "")
+        ranking_text("final loss", loss_of(&acts), (1.0, 4), "", "")
     ));
     let hidden = ordered(cx, &plan.hidden)?;
     let fig = figure(cx, &plan.hidden, "boundaries.png", "1e-hidden.png")?;
@@ -179,67 +187,6 @@ pub fn write(cx: &Context, plan: &Plan, doc: &mut Doc) -> Result<()> {
         format!("Circles, {seeds} seeds."),
     );
     real_data(cx, plan, doc)
-}
-
-/// The smallest hidden size whose accuracy is within noise of the best, and what loss does beyond it.
-fn hidden_text(rows: &[(String, Vec<NetResult>)]) -> String {
-    let accs: Vec<(String, Summary)> = rows
-        .iter()
-        .map(|(n, rs)| (n.trim_start_matches("tanh-h").to_string(), summary(rs, |r| r.train_accuracy)))
-        .collect();
-    let Some((best, best_s)) = accs.iter().max_by(|a, b| a.1.mean().total_cmp(&b.1.mean())).cloned() else {
-        return String::new();
-    };
-    let enough = accs
-        .iter()
-        .find(|(_, s)| !compare(&best_s, s).significant)
-        .map(|(n, _)| n.clone())
-        .unwrap_or(best.clone());
-    let (first, last) = (&rows[0], &rows[rows.len() - 1]);
-    let loss = |rs: &[NetResult]| summary(rs, |r| r.final_loss);
-    let c = compare(&loss(&last.1), &loss(&first.1));
-    let trend = if c.significant && c.diff > 0.0 {
-        "larger networks fit the 200 training points more closely (the moons have no held-out points \
-         here, so this run cannot tell a closer fit of the noise from a better boundary)"
-    } else {
-        "beyond that, more units do not lower the loss by more than the seeds vary"
-    };
-    format!(
-        "Training accuracy is highest with {best} hidden units ({}%); from {enough} hidden units on, \
-         the difference to the best is within noise. The final loss goes from {} with {} unit(s) to {} \
-         with {} ({}): {trend}.",
-        best_s.show(100.0, 1),
-        loss(&first.1).show(1.0, 4),
-        first.0.trim_start_matches("tanh-h"),
-        loss(&last.1).show(1.0, 4),
-        last.0.trim_start_matches("tanh-h"),
-        if c.significant { "a real difference" } else { "within noise" }
-    )
-}
-
-/// Deep against shallow, per activation.
-fn depth_text(rows: &[(String, Vec<NetResult>)]) -> String {
-    let mut parts = Vec::new();
-    for act in ["tanh", "relu"] {
-        let of_act: Vec<&(String, Vec<NetResult>)> =
-            rows.iter().filter(|(n, _)| n.contains(&format!("-{act}-"))).collect();
-        if let (Some(shallow), Some(deep)) = (of_act.first(), of_act.last()) {
-            if shallow.0 != deep.0 {
-                let (a, b) = (summary(&shallow.1, |r| r.final_loss), summary(&deep.1, |r| r.final_loss));
-                let c = compare(&a, &b);
-                parts.push(format!(
-                    "with {act}, the deepest network's loss differs from the shallowest's by {:+.4} ± {:.4} ({})",
-                    c.diff, c.se, if c.significant { "a real difference" } else { "within noise" }
-                ));
-            }
-        }
-    }
-    format!(
-        "Deep against shallow: {}. Each layer composes another nonlinearity, so a deeper network can \
-         bend its boundary more often (ReLU's boundary is made of straight pieces, one more kink for \
-         each unit that switches); whether that lowers the loss here is what the comparison says.",
-        parts.join("; ")
-    )
 }
 
 fn real_data(cx: &Context, plan: &Plan, doc: &mut Doc) -> Result<()> {
