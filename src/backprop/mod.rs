@@ -10,6 +10,7 @@ pub mod csv;
 pub mod data;
 pub mod fit;
 pub mod n_layer;
+pub mod record;
 pub mod rng;
 pub mod sweep;
 pub mod three_layer;

@@ -1,62 +1,21 @@
 //! Training one or several from-scratch networks on the same data, each as its own TensorBoard run,
 //! with a decision-boundary figure (one panel per network) for 2-D data. Both Part 1 programs use it.
-use crate::backprop::activation::Activation;
 use crate::backprop::data::LabeledData;
 use crate::backprop::fit::{fit_model, FitConfig, GdModel};
+use crate::backprop::record::{NetConfig, NetResult};
 use crate::cli::Exit;
 use crate::plot::boundary::{draw_panels, panels_size, BoundaryGrid, Panel};
 use crate::plot::{png_bytes, png_file};
 use crate::run::console;
 use crate::run::files::write_file;
 use crate::run::{Outcome, Run, RunDir, RunStatus};
-use crate::tensorboard::experiment::Family;
 use crate::tensorboard::histogram::device_stats;
-use crate::tensorboard::hparams::HParams;
 use crate::tensorboard::tags;
 use crate::tensorboard::writer::{histogram, scalar};
 use anyhow::Result;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// A run's config.json in Part 1: everything that decides what it computes.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct NetConfig {
-    /// "moons", "circles", "iris", …, or the stem of the user's CSV.
-    pub dataset: String,
-    /// Layer sizes, input to output ([2, H, 2] for the 3-layer network).
-    pub layers: Vec<i64>,
-    pub activation: Activation,
-    pub passes: i64,
-    pub epsilon: f64,
-    pub reg_lambda: f64,
-    pub seed: u64,
-}
-
-impl NetConfig {
-    /// The hyperparameters TensorBoard's HParams tab shows; seeds of one configuration form a group.
-    /// `rows`: the training set's size, the batch of full-batch gradient descent.
-    pub fn hparams(&self, program: &str, rows: i64) -> HParams {
-        let shape = self.layers.iter().map(i64::to_string).collect::<Vec<_>>().join("-");
-        HParams {
-            values: Vec::new(),
-            group: format!(
-                "{program} {} {} {shape} ε{} λ{}",
-                self.dataset, self.activation, self.epsilon, self.reg_lambda
-            ),
-            family: Family::Backprop,
-        }
-        .add("activation", self.activation.name())
-        .add("lr", self.epsilon)
-        .add("batch_size", rows)
-        .add("program", program)
-        .add("dataset", self.dataset.as_str())
-        .add("layers", shape)
-        .add("reg_lambda", self.reg_lambda)
-        .add("steps", self.passes)
-        .add("seed", self.seed)
-    }
-}
 
 /// One network of a sweep: its run name, figure title, configuration and model.
 pub struct Network {
@@ -65,20 +24,6 @@ pub struct Network {
     pub title: String,
     pub config: NetConfig,
     pub model: Box<dyn GdModel>,
-}
-
-/// A run's result.json in Part 1 (and one entry of a sweep's results.json).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct NetResult {
-    pub name: String,
-    pub status: RunStatus,
-    /// Updates done (the configured passes unless interrupted).
-    pub steps: i64,
-    pub final_loss: f64,
-    pub train_accuracy: f64,
-    pub test_accuracy: Option<f64>,
-    pub seconds: f64,
-    pub run_dir: PathBuf,
 }
 
 pub struct Sweep<'a> {
@@ -298,8 +243,38 @@ impl Sweep<'_> {
     }
 }
 
+/// What both Part 1 programs print at the end: a table of the networks (with a held-out column where
+/// the data has one) when there are several, and the run directory; then [`exit_status`].
+pub fn finish(results: &[NetResult], dir: &Path) -> Exit {
+    if results.len() > 1 {
+        let width = results.iter().map(|r| r.name.len()).max().unwrap_or(0).max(7);
+        let held_out = results.iter().any(|r| r.test_accuracy.is_some());
+        let extra = if held_out { format!(" {:>10}", "test acc") } else { String::new() };
+        console::out(format!(
+            "{:<width$} {:>10} {:>10}{extra} {:>8}",
+            "network", "loss", "train acc", "seconds"
+        ));
+        for r in results {
+            let extra = match (held_out, r.test_accuracy) {
+                (false, _) => String::new(),
+                (true, Some(a)) => format!(" {:>9.2}%", 100.0 * a),
+                (true, None) => format!(" {:>10}", "-"),
+            };
+            console::out(format!(
+                "{:<width$} {:>10.4} {:>9.2}%{extra} {:>8.2}",
+                r.name,
+                r.final_loss,
+                100.0 * r.train_accuracy,
+                r.seconds
+            ));
+        }
+    }
+    console::out(format!("run: {}", dir.display()));
+    exit_status(results)
+}
+
 /// `Exit::Interrupted` (status 130) if Ctrl-C/SIGTERM stopped a network early, saying which.
-pub fn exit_status(results: &[NetResult]) -> Exit {
+fn exit_status(results: &[NetResult]) -> Exit {
     match results.iter().find(|r| r.status == RunStatus::Interrupted) {
         Some(r) => {
             console::err(format!(

@@ -7,7 +7,8 @@ use nnlab::backprop::args::{check_network_size, check_sweep_size, GdArgs};
 use nnlab::backprop::csv::read_csv;
 use nnlab::backprop::data::{standardize_checked, train_test_split, DatasetName};
 use nnlab::backprop::n_layer::DeepNeuralNetwork;
-use nnlab::backprop::sweep::{exit_status, NetConfig, Network, Sweep};
+use nnlab::backprop::record::NetConfig;
+use nnlab::backprop::sweep::{finish, Network, Sweep};
 use nnlab::cli::{positive_sizes, value_name, CommaList, Exit};
 use nnlab::run::console;
 use serde::Serialize;
@@ -139,23 +140,5 @@ fn run(args: Args) -> Result<Exit> {
         cols,
     };
     let (results, dir) = sweep.run(&format!("sweep-{data_name}"), networks, &args)?;
-    if results.len() > 1 {
-        console::out(format!(
-            "{:<36} {:>9} {:>10} {:>10} {:>8}",
-            "network", "loss", "train acc", "test acc", "seconds"
-        ));
-        for r in &results {
-            let t = r.test_accuracy.map(|a| format!("{:.2}%", 100.0 * a)).unwrap_or("-".into());
-            console::out(format!(
-                "{:<36} {:>9.4} {:>9.2}% {:>10} {:>8.2}",
-                r.name,
-                r.final_loss,
-                100.0 * r.train_accuracy,
-                t,
-                r.seconds
-            ));
-        }
-    }
-    console::out(format!("run: {}", dir.display()));
-    Ok(exit_status(&results))
+    Ok(finish(&results, &dir))
 }

@@ -4,10 +4,10 @@ use anyhow::Result;
 use clap::Parser;
 use nnlab::backprop::args::{check_network_size, check_sweep_size, GdArgs};
 use nnlab::backprop::data::make_moons;
-use nnlab::backprop::sweep::{exit_status, NetConfig, Network, Sweep};
+use nnlab::backprop::record::NetConfig;
+use nnlab::backprop::sweep::{finish, Network, Sweep};
 use nnlab::backprop::three_layer::NeuralNetwork;
 use nnlab::cli::{positive_sizes, CommaList, Exit};
-use nnlab::run::console;
 use serde::Serialize;
 
 /// Train the assignment's 3-layer network (input 2, one hidden layer, softmax output) on Make-Moons
@@ -74,18 +74,5 @@ fn run(args: Args) -> Result<Exit> {
     let sizes: Vec<String> = hidden.iter().map(i64::to_string).collect();
     let (results, dir) =
         sweep.run(&format!("sweep-{}-h{}", names.join(","), sizes.join(",")), networks, &args)?;
-    if results.len() > 1 {
-        console::out(format!("{:<16} {:>10} {:>10} {:>8}", "network", "loss", "accuracy", "seconds"));
-        for r in &results {
-            console::out(format!(
-                "{:<16} {:>10.4} {:>9.2}% {:>8.2}",
-                r.name,
-                r.final_loss,
-                100.0 * r.train_accuracy,
-                r.seconds
-            ));
-        }
-    }
-    console::out(format!("run: {}", dir.display()));
-    Ok(exit_status(&results))
+    Ok(finish(&results, &dir))
 }

@@ -2,7 +2,7 @@
 //! run reads back whole. A cached run is trusted only if every event file is whole (no torn or
 //! corrupt record), its status is complete, and its events agree with its result file; anything
 //! else is trained again, and the report says so.
-use crate::backprop::sweep::NetResult;
+use crate::backprop::record::NetResult;
 use crate::dcn::train::{TrainConfig, TrainReport};
 use crate::report::plan::{Job, Program};
 use crate::run::files::write_file;

@@ -16,14 +16,21 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
-/// The command line parsed as `T`. --help and --version print and exit 0; anything clap rejects becomes
+/// The command line parsed as `T`. --help and --version print and exit 0 (1 with an error line if stdout
+/// is full); anything clap rejects becomes
 /// a [`UsageError`]: clap's message without its usage block, on one line.
 pub fn matches<T: clap::CommandFactory>(program: &str) -> anyhow::Result<clap::ArgMatches> {
     T::command().try_get_matches().map_err(|e| {
         use clap::error::ErrorKind::{DisplayHelp, DisplayHelpOnMissingArgumentOrSubcommand, DisplayVersion};
         if matches!(e.kind(), DisplayHelp | DisplayHelpOnMissingArgumentOrSubcommand | DisplayVersion) {
-            let printed = e.print().is_ok();
-            std::process::exit(if printed { 0 } else { 1 });
+            // A reader that has gone (`--help | head -1`) is not an error; a full device is.
+            match e.print() {
+                Err(io) if io.kind() != std::io::ErrorKind::BrokenPipe => {
+                    console::err(format!("{program}: error: cannot write to stdout: {io}"));
+                    std::process::exit(1);
+                }
+                _ => std::process::exit(0),
+            }
         }
         let text = e.render().to_string();
         let text = text.split("\n\nUsage:").next().unwrap_or_default();

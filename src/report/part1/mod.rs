@@ -1,7 +1,7 @@
 //! Part 1 of the report: (a) the data, (b)–(d) the derivations, (e) activations and hidden sizes,
 //! (f) deeper networks and the real data sets. Numbers are means ± sd over the seeds.
 use crate::backprop::data::DatasetName;
-use crate::backprop::sweep::NetResult;
+use crate::backprop::record::NetResult;
 use crate::report::cache::read_json;
 use crate::report::derivations;
 use crate::report::doc::Doc;

@@ -1,7 +1,7 @@
 //! Part 1's observations, computed from the seeds: how many hidden units are enough, and deep against
 //! shallow.
 use super::summary;
-use crate::backprop::sweep::NetResult;
+use crate::backprop::record::NetResult;
 use crate::report::stats::{compare, Summary};
 
 /// The smallest hidden size whose accuracy is within noise of the best, and what loss does beyond it.
