@@ -93,6 +93,11 @@ fn usage_errors_are_one_line_with_status_2() {
             "mnist_dcn: error: the argument '--runs <RUNS>' cannot be used multiple times",
         ),
         (DCN, &["--bogus"], "mnist_dcn: error: unexpected argument '--bogus' found (see mnist_dcn --help)"),
+        (
+            DCN,
+            &["--resume", "/nonexistent", "--lr", "0.1"],
+            "mnist_dcn: error: --lr cannot change a resumed run",
+        ),
         (THREE, &["--activation", "softplus"], "three_layer: error: invalid value 'softplus'"),
         (NLAYER, &["--depth"], "n_layer: error: a value is required for '--depth <DEPTH>'"),
         (

@@ -107,6 +107,45 @@ fn tiny_report_is_a_complete_pdf_and_reuses_only_whole_runs() {
     assert_eq!(stderr.matches("ran in").count(), 1, "only the torn run is trained again: {stderr}");
     let md = std::fs::read_to_string(out.path().join("REPORT.md")).unwrap();
     assert!(md.contains("retrained:") && md.contains("torn record"), "the report says it retrained and why");
+
+    // An interpreter that exits 0 without writing the PDF is an error, not "report: … REPORT.pdf".
+    let fake = Command::new(REPORT)
+        .args(["--grid", "tiny", "--python", "/bin/true", "--out"])
+        .arg(out.path())
+        .current_dir(common::root())
+        .output()
+        .unwrap();
+    let line = common::assert_one_error(&fake, &["/bin/true ran without error but wrote no PDF"]);
+    assert!(line.starts_with("report: error: "), "{line}");
+    assert!(!out.path().join("REPORT.pdf").exists(), "no stale PDF left to pass for the new one");
+}
+
+/// What can be checked before any job runs is: a missing typst interpreter, a --jobs out of range, and
+/// (on a machine without a GPU) --device cuda — one line each, at once.
+#[test]
+fn report_checks_its_tools_and_flags_before_training() {
+    let out = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(REPORT)
+            .args(args)
+            .arg("--out")
+            .arg(out.path())
+            .current_dir(common::root())
+            .output()
+            .unwrap()
+    };
+    let o = run(&["--grid", "tiny", "--python", "/nonexistent/python"]);
+    common::assert_one_error(&o, &["/nonexistent/python not found", "scripts/setup report"]);
+    for jobs in ["0", "65"] {
+        let o = run(&["--grid", "tiny", "--jobs", jobs]);
+        assert_eq!(o.status.code(), Some(2), "--jobs {jobs}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert!(!out.path().join("runs").exists(), "no job ran");
+    let o = run(&["--grid", "tiny", "--device", "cuda"]);
+    if !o.status.success() {
+        common::assert_one_error(&o, &["--device cuda: "]);
+        assert!(!out.path().join("runs").exists(), "no job ran before the CUDA check");
+    }
 }
 
 /// The distribution view's percentiles, from TensorFlow-bucketed histograms of known data.

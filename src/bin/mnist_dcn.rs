@@ -1,6 +1,6 @@
 //! Part 2: the 5-layer convolutional network on MNIST with TensorBoard monitoring.
 mod shared;
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::{CommandFactory, FromArgMatches, Parser};
 use nnlab::cli::Exit;
 use nnlab::dcn::mnist::load;
@@ -50,7 +50,9 @@ fn main() -> std::process::ExitCode {
                         .and_then(|a| a.get_long())
                         .unwrap_or(id)
                         .to_string();
-                    bail!("--{flag} cannot change a resumed run (only --device, --iterations and --quiet apply with --resume)");
+                    return Err(shared::usage(format!(
+                        "--{flag} cannot change a resumed run (only --device, --iterations and --quiet apply with --resume)"
+                    )));
                 }
                 let saved = load_run_config(dir)?;
                 TrainConfig {

@@ -133,7 +133,8 @@ impl Cache {
                         let line = match &done {
                             Ok(d) if d.reused => format!("{:<34} reused", job.label),
                             Ok(d) => format!("{:<34} ran in {:.1} s", job.label, d.record.seconds),
-                            Err(e) => format!("{:<34} failed: {e:#}", job.label),
+                            // The reason ends the program as its one error line; not repeated here.
+                            Err(_) => format!("{:<34} failed", job.label),
                         };
                         say(&pb, line);
                         pb.inc(1);

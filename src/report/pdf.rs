@@ -44,12 +44,9 @@ if warnings:
 /// Typesets `typ` into `pdf`. `root` is the directory that image paths are relative to (the report
 /// directory); `typ` must lie inside it. `python` is the interpreter with `typst` installed.
 pub fn compile_pdf(typ: &Path, pdf: &Path, root: &Path, python: &Path) -> Result<()> {
-    if !python.exists() {
-        bail!(
-            "{} not found: the PDF is typeset by typst in .venv-report; run `scripts/setup report`",
-            python.display()
-        );
-    }
+    check_python(python)?;
+    // A stale PDF must not pass for a new one.
+    let _ = std::fs::remove_file(pdf);
     let out = Command::new(python)
         .arg("-c")
         .arg(SCRIPT)
@@ -60,6 +57,20 @@ pub fn compile_pdf(typ: &Path, pdf: &Path, root: &Path, python: &Path) -> Result
         let stderr = String::from_utf8_lossy(&out.stderr);
         let line = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message");
         bail!("typst could not typeset {} into {}: {line}", typ.display(), pdf.display());
+    }
+    match std::fs::metadata(pdf) {
+        Ok(m) if m.len() > 0 => Ok(()),
+        _ => bail!("{} ran without error but wrote no PDF at {}", python.display(), pdf.display()),
+    }
+}
+
+/// The interpreter `compile_pdf` will run, checked before any training: it must be a file.
+pub fn check_python(python: &Path) -> Result<()> {
+    if !python.is_file() {
+        bail!(
+            "{} not found: the PDF is typeset by typst in .venv-report; run `scripts/setup report`",
+            python.display()
+        );
     }
     Ok(())
 }

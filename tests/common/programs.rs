@@ -55,7 +55,7 @@ pub fn assert_one_error(out: &std::process::Output, expected: &[&str]) -> String
     assert_eq!(lines.len(), 1, "one error line; stderr:\n{stderr}");
     let line = lines[0];
     let program = line.split(": error: ").next().unwrap_or_default();
-    assert!(["three_layer", "n_layer", "mnist_dcn"].contains(&program), "{line}");
+    assert!(["three_layer", "n_layer", "mnist_dcn", "report"].contains(&program), "{line}");
     for e in expected {
         assert!(line.contains(e), "the error line lacks {e:?}: {line}");
     }

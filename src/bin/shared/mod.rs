@@ -16,6 +16,12 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+/// A command line that parses but asks for something impossible (exit status 2, like clap's errors).
+#[allow(dead_code)] // only mnist_dcn has flags that exclude each other beyond clap's checks
+pub fn usage(msg: String) -> anyhow::Error {
+    anyhow::Error::new(UsageError(msg))
+}
+
 /// The command line parsed as `T`. --help and --version print and exit 0 (1 with an error line if stdout
 /// is full); anything clap rejects becomes
 /// a [`UsageError`]: clap's message without its usage block, on one line.
