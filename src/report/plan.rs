@@ -10,7 +10,7 @@ use clap::ValueEnum;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Grid {
-    /// Seconds: every section of the report from tiny runs (a smoke test of the pipeline)
+    /// About a minute on 2 CPU cores: every section of the report from tiny runs (a smoke test)
     Tiny,
     /// Under 10 minutes on 2 CPU cores: Part 1 as the assignment says, one DCN epoch, comparison
     /// runs of 160 iterations (2 epochs) on the 5,000-image subset
