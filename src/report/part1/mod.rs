@@ -6,7 +6,7 @@ use crate::report::cache::read_json;
 use crate::report::derivations;
 use crate::report::doc::Doc;
 use crate::report::plan::{Config, Plan};
-use crate::report::stats::{compare, ranked, Summary};
+use crate::report::stats::{compare, ranking_text, Summary};
 use crate::report::Context;
 use anyhow::{Context as _, Result};
 use observations::{depth_text, hidden_text};
@@ -67,35 +67,6 @@ fn table(
             row
         })
         .collect()
-}
-
-/// "Lowest loss: **tanh** (0.15 ± 0.01); the others differ from it by relu +0.13 ± 0.05 (within
-/// noise), …" for a measure where lower is better; `unit` follows values, `diff_unit` differences, each
-/// shown with `digits` decimals after scaling by `scale`.
-pub fn ranking_text(
-    what: &str,
-    items: Vec<(String, Summary)>,
-    (scale, digits): (f64, usize),
-    unit: &str,
-    diff_unit: &str,
-) -> String {
-    let items = ranked(items);
-    let Some((best, best_s)) = items.first() else { return String::new() };
-    let mut parts = Vec::new();
-    for (name, s) in &items[1..] {
-        let c = compare(best_s, s);
-        let verdict = if c.significant { "a real difference" } else { "within noise" };
-        parts.push(format!(
-            "{name} {:+.digits$} ± {:.digits$}{diff_unit} ({verdict})",
-            c.diff * scale,
-            c.se * scale
-        ));
-    }
-    format!(
-        "Lowest {what}: **{best}** ({}{unit}); the others differ from it by {}.",
-        best_s.show(scale, digits),
-        if parts.is_empty() { "nothing".to_string() } else { parts.join(", ") }
-    )
 }
 
 pub fn write(cx: &Context, plan: &Plan, doc: &mut Doc) -> Result<()> {
