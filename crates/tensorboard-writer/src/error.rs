@@ -1,0 +1,88 @@
+//! The one error type of the crate.
+use std::fmt;
+use std::path::PathBuf;
+
+/// What can go wrong while writing or reading TensorBoard files. No method of this crate panics on
+/// bad input: it returns one of these.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file or directory could not be created, written or read (a full disk, a missing
+    /// permission, a link where the writer's own file belongs).
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// What was being done, for the message ("cannot write to").
+        action: &'static str,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// The event file this writer appends to was deleted, moved or replaced while it was open:
+    /// what it wrote before is no longer where TensorBoard looks, so the writer stops.
+    FileReplaced(PathBuf),
+    /// An earlier write failed, or the writer was closed; nothing more is written.
+    Closed(PathBuf),
+    /// An argument the summary cannot be made from (an empty histogram, a shape that does not
+    /// match the data, a prediction outside [0, 1], …).
+    InvalidArgument(String),
+    /// An event file that is not a TFRecord of `Event`s (a bad checksum, an undecodable record).
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// Where and what.
+        detail: String,
+    },
+    /// A libtorch error while computing a summary from a tensor (`tch` feature).
+    #[cfg(feature = "tch")]
+    Tch(tch::TchError),
+}
+
+/// `Result<T, Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io { path: path.into(), action, source }
+    }
+
+    pub(crate) fn invalid(msg: impl Into<String>) -> Error {
+        Error::InvalidArgument(msg.into())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io { path, action, source } => write!(f, "{action} {}: {source}", path.display()),
+            Error::FileReplaced(p) => write!(
+                f,
+                "event file {} was deleted, moved or replaced while being written: the events before are not \
+                 where TensorBoard reads them",
+                p.display()
+            ),
+            Error::Closed(p) => write!(f, "{}: the writer is closed or an earlier write failed", p.display()),
+            Error::InvalidArgument(m) => f.write_str(m),
+            Error::Corrupt { path, detail } => write!(f, "corrupt event file {}: {detail}", path.display()),
+            #[cfg(feature = "tch")]
+            Error::Tch(e) => write!(f, "libtorch: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            #[cfg(feature = "tch")]
+            Error::Tch(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "tch")]
+impl From<tch::TchError> for Error {
+    fn from(e: tch::TchError) -> Error {
+        Error::Tch(e)
+    }
+}

@@ -1,0 +1,190 @@
+//! The Projector tab: embeddings as files beside the event file, as PyTorch's `add_embedding`
+//! writes them. Each embedding goes to `<log_dir>/<step, 5 digits>/<tag>/`: `tensors.tsv` (one row
+//! of tab-separated numbers per point), `metadata.tsv` (a label per point, or a header and
+//! columns) and `sprite.png` (the points' thumbnails in one square grid); `projector_config.pbtxt`
+//! in the log directory lists every embedding of the writer. Every file is written to a fresh
+//! temporary name and renamed into place, so a reader never sees half of one and a link planted
+//! at a file's name is replaced, not followed.
+use crate::error::{Error, Result};
+use crate::summary::image::{encode_png, Pixel};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+/// The side, in pixels, above which the Projector refuses a sprite.
+pub const MAX_SPRITE_SIDE: usize = 8192;
+
+/// What is shown for each point: one label, or several columns with a header.
+#[derive(Clone, Copy, Debug)]
+pub enum Metadata<'a> {
+    /// One label per point (no header row).
+    Labels(&'a [String]),
+    /// Several columns: a header, then one row per point.
+    Table {
+        /// The column names.
+        header: &'a [String],
+        /// One row per point, as many fields as the header.
+        rows: &'a [Vec<String>],
+    },
+}
+
+/// Thumbnails, one per point: pixels in [images, channels, height, width] order.
+#[derive(Clone, Copy, Debug)]
+pub struct Sprite<'a, T: Pixel> {
+    /// The pixels, [`Pixel`] values.
+    pub pixels: &'a [T],
+    /// [points, channels (1, 3 or 4), height, width].
+    pub shape: [usize; 4],
+}
+
+/// One embedding in the projector's config.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct EmbeddingInfo {
+    name: String,
+    dir: String,
+    has_metadata: bool,
+    sprite_dim: Option<[usize; 2]>,
+    shape: [usize; 2],
+}
+
+/// A tag as one safe path component: letters, digits, `-`, `_` and `.` stay, the rest is `%XX`.
+fn encode(tag: &str) -> String {
+    let mut s = String::new();
+    for b in tag.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_".contains(&b) || (b == b'.' && !tag.chars().all(|c| c == '.')) {
+            s.push(b as char);
+        } else {
+            let _ = write!(s, "%{b:02X}");
+        }
+    }
+    if s.is_empty() { "default".into() } else { s }
+}
+
+fn clean(field: &str) -> String {
+    field.replace(['\t', '\n', '\r'], " ")
+}
+
+/// Writes `bytes` to `path` through a fresh, unpredictably named temporary file (O_CREAT|O_EXCL,
+/// O_NOFOLLOW) and a rename.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::hash::{BuildHasher, Hasher};
+    let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{random:016x}.tmp"));
+    let result = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&tmp)
+        .and_then(|mut f| f.write_all(bytes))
+        .and_then(|_| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io("cannot write", path, e));
+    }
+    Ok(())
+}
+
+/// Writes the files of one embedding under `log_dir` and returns its config entry.
+pub(crate) fn write_embedding<T: Pixel>(
+    log_dir: &Path,
+    mat: &[f32],
+    dim: usize,
+    metadata: Option<Metadata<'_>>,
+    sprite: Option<Sprite<'_, T>>,
+    step: i64,
+    tag: &str,
+) -> Result<EmbeddingInfo> {
+    if dim == 0 || mat.is_empty() || mat.len() % dim != 0 {
+        return Err(Error::invalid(format!("embedding {tag}: {} values are not rows of {dim}", mat.len())));
+    }
+    let n = mat.len() / dim;
+    if let Some(i) = mat.iter().position(|v| !v.is_finite()) {
+        return Err(Error::invalid(format!("embedding {tag}: value {i} is {}", mat[i])));
+    }
+    let rows = match metadata {
+        Some(Metadata::Labels(l)) => Some(l.len()),
+        Some(Metadata::Table { header, rows }) => {
+            if let Some(r) = rows.iter().find(|r| r.len() != header.len()) {
+                return Err(Error::invalid(format!("embedding {tag}: a metadata row of {} for {} columns", r.len(), header.len())));
+            }
+            Some(rows.len())
+        }
+        None => None,
+    };
+    if rows.is_some_and(|r| r != n) || sprite.as_ref().is_some_and(|s| s.shape[0] != n) {
+        return Err(Error::invalid(format!("embedding {tag}: {n} points, but metadata or sprite for another number")));
+    }
+    let dir = format!("{:05}/{}", step.max(0), encode(tag));
+    let path: PathBuf = log_dir.join(&dir);
+    std::fs::create_dir_all(&path).map_err(|e| Error::io("cannot create", &path, e))?;
+    let sprite_dim = match sprite {
+        Some(s) => Some(write_sprite(&path.join("sprite.png"), s)?),
+        None => None,
+    };
+    let mut tsv = String::with_capacity(mat.len() * 10);
+    for row in mat.chunks(dim) {
+        for (j, v) in row.iter().enumerate() {
+            let _ = write!(tsv, "{}{v}", if j == 0 { "" } else { "\t" });
+        }
+        tsv.push('\n');
+    }
+    write_atomic(&path.join("tensors.tsv"), tsv.as_bytes())?;
+    if let Some(m) = metadata {
+        let mut text = String::new();
+        match m {
+            Metadata::Labels(labels) => labels.iter().for_each(|l| text += &(clean(l) + "\n")),
+            Metadata::Table { header, rows } => {
+                for r in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
+                    text += &(r.iter().map(|f| clean(f)).collect::<Vec<_>>().join("\t") + "\n");
+                }
+            }
+        }
+        write_atomic(&path.join("metadata.tsv"), text.as_bytes())?;
+    }
+    let name = format!("{tag}:{:05}", step.max(0));
+    Ok(EmbeddingInfo { name, dir, has_metadata: metadata.is_some(), sprite_dim, shape: [n, dim] })
+}
+
+/// The thumbnails in a square grid of ⌈√n⌉ columns, zero-padded; returns one thumbnail's [h, w].
+fn write_sprite<T: Pixel>(path: &Path, s: Sprite<'_, T>) -> Result<[usize; 2]> {
+    let [n, c, h, w] = s.shape;
+    let cols = (n as f64).sqrt().ceil() as usize;
+    if cols * h.max(w) > MAX_SPRITE_SIDE {
+        return Err(Error::invalid(format!("sprite of {n} images of {h}×{w}: over {MAX_SPRITE_SIDE} pixels a side")));
+    }
+    if ![1, 3, 4].contains(&c) || h == 0 || w == 0 || s.pixels.len() != n * c * h * w {
+        return Err(Error::invalid(format!("sprite: {} pixels for the shape {:?}", s.pixels.len(), s.shape)));
+    }
+    let (gw, gh) = (cols * w, cols * h);
+    let mut out = vec![0u8; gw * gh * c];
+    for i in 0..n {
+        let (r, col) = (i / cols, i % cols);
+        for ch in 0..c {
+            for y in 0..h {
+                for x in 0..w {
+                    out[((r * h + y) * gw + col * w + x) * c + ch] = s.pixels[((i * c + ch) * h + y) * w + x].to_u8();
+                }
+            }
+        }
+    }
+    write_atomic(path, &encode_png(&out, gw, gh, c)?)?;
+    Ok([h, w])
+}
+
+/// projector_config.pbtxt listing `embeddings` (paths relative to the log directory).
+pub(crate) fn config(embeddings: &[EmbeddingInfo]) -> String {
+    let mut s = String::new();
+    for e in embeddings {
+        let _ = writeln!(s, "embeddings {{\n  tensor_name: \"{}\"\n  tensor_path: \"{}/tensors.tsv\"", e.name.escape_default(), e.dir);
+        if e.has_metadata {
+            let _ = writeln!(s, "  metadata_path: \"{}/metadata.tsv\"", e.dir);
+        }
+        if let Some([h, w]) = e.sprite_dim {
+            let _ = writeln!(s, "  sprite {{\n    image_path: \"{}/sprite.png\"\n    single_image_dim: {w}\n    single_image_dim: {h}\n  }}", e.dir);
+        }
+        let _ = writeln!(s, "  tensor_shape: {}\n  tensor_shape: {}\n}}", e.shape[0], e.shape[1]);
+    }
+    s
+}

@@ -1,0 +1,73 @@
+//! TFRecord framing, the container of event files: each record is its length (u64, little endian),
+//! the masked CRC-32C of the length, the data, and the masked CRC-32C of the data. Reading checks
+//! both CRCs, so a file read back is exactly what was written.
+use crate::error::{Error, Result};
+use crate::proto::Event;
+use prost::Message;
+use std::path::{Path, PathBuf};
+
+/// TFRecord's CRC mask, so that a CRC of data holding CRCs is not itself a CRC.
+pub fn masked_crc(data: &[u8]) -> u32 {
+    let crc = crc32c::crc32c(data);
+    crc.rotate_right(15).wrapping_add(0xa282_ead8)
+}
+
+/// Appends one record holding `data` to `out`.
+pub fn frame_record(data: &[u8], out: &mut Vec<u8>) {
+    let len = (data.len() as u64).to_le_bytes();
+    out.extend_from_slice(&len);
+    out.extend_from_slice(&masked_crc(&len).to_le_bytes());
+    out.extend_from_slice(data);
+    out.extend_from_slice(&masked_crc(data).to_le_bytes());
+}
+
+/// The events framed in `bytes`. A torn last record (a writer killed mid-write) ends the list
+/// quietly, as in TensorBoard; a bad CRC or an undecodable record elsewhere is an error (`detail`).
+pub fn parse_records(mut bytes: &[u8]) -> std::result::Result<Vec<Event>, String> {
+    let mut out = Vec::new();
+    while bytes.len() >= 12 {
+        let len_bytes: [u8; 8] = bytes[..8].try_into().expect("8 bytes");
+        if bytes[8..12] != masked_crc(&len_bytes).to_le_bytes() {
+            return Err(format!("length CRC mismatch at record {}", out.len()));
+        }
+        // A length beyond what remains is a torn record (a length near u64::MAX must not wrap around).
+        let Some(len) =
+            usize::try_from(u64::from_le_bytes(len_bytes)).ok().filter(|&l| l <= bytes.len().saturating_sub(16))
+        else {
+            break;
+        };
+        let data = &bytes[12..12 + len];
+        if bytes[12 + len..16 + len] != masked_crc(data).to_le_bytes() {
+            return Err(format!("data CRC mismatch at record {}", out.len()));
+        }
+        out.push(Event::decode(data).map_err(|e| format!("record {} is not an Event: {e}", out.len()))?);
+        bytes = &bytes[16 + len..];
+    }
+    Ok(out)
+}
+
+/// Every event of one event file.
+pub fn read_events(path: &Path) -> Result<Vec<Event>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io("cannot read", path, e))?;
+    parse_records(&bytes).map_err(|detail| Error::Corrupt { path: path.into(), detail })
+}
+
+/// The event files (`events.out.tfevents.*`) directly in `dir`, in name order (TensorBoard's order).
+pub fn event_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io("cannot read", dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("events.out.tfevents.")))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Every event of every event file in `dir`, files in name order.
+pub fn read_dir_events(dir: &Path) -> Result<Vec<Event>> {
+    let mut events = Vec::new();
+    for f in event_files(dir)? {
+        events.extend(read_events(&f)?);
+    }
+    Ok(events)
+}

@@ -1,0 +1,253 @@
+//! [`SummaryWriter`]: `torch.utils.tensorboard.SummaryWriter` for Rust.
+use crate::error::{Error, Result};
+use crate::file::{now, EventFile};
+use crate::graph::Graph;
+use crate::projector::{self, EmbeddingInfo, Metadata, Sprite};
+use crate::proto::{event, Event, HistogramProto, Summary, Value};
+use crate::summary::custom_scalars::{custom_scalars, ChartSpec, CustomLayout};
+use crate::summary::hparams::{hparams, HParamValue};
+use crate::summary::image::{images, png_value, DataFormat, Pixel};
+use crate::summary::pr_curve::{pr_curve, pr_curve_raw, DEFAULT_THRESHOLDS};
+use crate::summary::{self, histogram};
+use prost::Message;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Writes TensorBoard event files into a log directory, with the methods of PyTorch's
+/// `SummaryWriter`. Every call writes its event through to the kernel before it returns (nothing
+/// is queued: a process killed at any moment loses nothing it logged), and every failure is an
+/// [`Error`], never a panic.
+pub struct SummaryWriter {
+    log_dir: PathBuf,
+    file: EventFile,
+    suffix: String,
+    /// `add_scalars`'s writers, one per sub-directory `<main_tag>_<tag>`.
+    children: BTreeMap<String, EventFile>,
+    embeddings: Vec<EmbeddingInfo>,
+}
+
+/// Options of a [`SummaryWriter`] beyond its directory (PyTorch's keyword arguments).
+#[derive(Clone, Debug, Default)]
+pub struct SummaryWriterBuilder {
+    log_dir: PathBuf,
+    purge_step: Option<i64>,
+    filename_suffix: String,
+}
+
+impl SummaryWriterBuilder {
+    /// TensorBoard's restart marker: a run resumed at `step` (for example from a checkpoint) says
+    /// so, and TensorBoard discards the events it had at steps ≥ `step`, which are about to be
+    /// logged again. (TensorBoard's loader ignores the first marker it ever sees in a run, so a
+    /// program that may resume should pass 0 on its first start too.)
+    pub fn purge_step(mut self, step: i64) -> Self {
+        self.purge_step = Some(step);
+        self
+    }
+
+    /// Appended to the event file's name.
+    pub fn filename_suffix(mut self, suffix: &str) -> Self {
+        self.filename_suffix = suffix.into();
+        self
+    }
+
+    /// Creates the log directory (and its parents) and a new event file in it.
+    pub fn build(self) -> Result<SummaryWriter> {
+        if self.filename_suffix.contains('/') {
+            return Err(Error::invalid("filename_suffix must not contain '/'"));
+        }
+        std::fs::create_dir_all(&self.log_dir).map_err(|e| Error::io("cannot create", &self.log_dir, e))?;
+        let file = EventFile::create(&self.log_dir, &self.filename_suffix, self.purge_step)?;
+        Ok(SummaryWriter {
+            log_dir: self.log_dir,
+            file,
+            suffix: self.filename_suffix,
+            children: BTreeMap::new(),
+            embeddings: Vec::new(),
+        })
+    }
+}
+
+impl SummaryWriter {
+    /// A writer on `log_dir` (created if needed), as `SummaryWriter(log_dir)`.
+    pub fn new(log_dir: impl AsRef<Path>) -> Result<SummaryWriter> {
+        SummaryWriter::builder(log_dir).build()
+    }
+
+    /// A writer with options: `SummaryWriter::builder(dir).purge_step(1000).build()?`.
+    pub fn builder(log_dir: impl AsRef<Path>) -> SummaryWriterBuilder {
+        SummaryWriterBuilder { log_dir: log_dir.as_ref().to_path_buf(), ..Default::default() }
+    }
+
+    /// The directory this writer logs into.
+    pub fn log_dir(&self) -> &Path {
+        &self.log_dir
+    }
+
+    /// The event file this writer appends to.
+    pub fn file_path(&self) -> &Path {
+        self.file.path()
+    }
+
+    /// Writes `values` as one event at `step` (`FileWriter.add_summary`): values made by the
+    /// functions of [`summary`](crate::summary), several at once.
+    pub fn add_summary(&mut self, values: Vec<Value>, step: i64) -> Result<()> {
+        let what = Some(event::What::Summary(Summary { value: values }));
+        self.file.write(Event { wall_time: now(), step, what })
+    }
+
+    fn add(&mut self, value: Value, step: i64) -> Result<()> {
+        self.add_summary(vec![value], step)
+    }
+
+    /// A scalar value.
+    pub fn add_scalar(&mut self, tag: &str, value: f64, step: i64) -> Result<()> {
+        self.add(summary::scalar(tag, value), step)
+    }
+
+    /// Several scalars on one chart: as in PyTorch, each goes to its own run, the sub-directory
+    /// `<log_dir>/<main_tag>_<tag>`, under the tag `main_tag`.
+    pub fn add_scalars(&mut self, main_tag: &str, values: &[(&str, f64)], step: i64) -> Result<()> {
+        for (tag, v) in values {
+            let name = format!("{main_tag}_{tag}").replace('/', "_");
+            let file = match self.children.get_mut(&name) {
+                Some(f) => f,
+                None => {
+                    let dir = self.log_dir.join(&name);
+                    std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
+                    let f = EventFile::create(&dir, &self.suffix, None)?;
+                    self.children.entry(name).or_insert(f)
+                }
+            };
+            let value = summary::scalar(main_tag, *v);
+            file.write(Event { wall_time: now(), step, what: Some(event::What::Summary(Summary { value: vec![value] })) })?;
+        }
+        Ok(())
+    }
+
+    /// The histogram of `values` with TensorFlow's buckets (PyTorch's default `bins='tensorflow'`).
+    pub fn add_histogram<T: Copy + Into<f64>>(&mut self, tag: &str, values: &[T], step: i64) -> Result<()> {
+        self.add(histogram::histogram(tag, values)?, step)
+    }
+
+    /// A histogram given by its statistics and buckets.
+    pub fn add_histogram_raw(&mut self, tag: &str, h: HistogramProto, step: i64) -> Result<()> {
+        self.add(histogram::histogram_raw(tag, h)?, step)
+    }
+
+    /// One image of `shape` in `format` (`Chw`, `Hwc` or `Hw`); floats in [0, 1], or `u8`.
+    pub fn add_image<T: Pixel>(&mut self, tag: &str, data: &[T], shape: &[usize], format: DataFormat, step: i64) -> Result<()> {
+        self.add(summary::image::image(tag, data, shape, format)?, step)
+    }
+
+    /// A batch of images (`Nchw` or `Nhwc`), tiled into one grid of at most 8 columns.
+    pub fn add_images<T: Pixel>(&mut self, tag: &str, data: &[T], shape: &[usize], format: DataFormat, step: i64) -> Result<()> {
+        self.add(images(tag, data, shape, format)?, step)
+    }
+
+    /// A figure as an encoded PNG (drawn with plotters or any other library).
+    pub fn add_figure(&mut self, tag: &str, png: Vec<u8>, step: i64) -> Result<()> {
+        self.add(png_value(tag, png)?, step)
+    }
+
+    /// Markdown text, under `<tag>/text_summary`.
+    pub fn add_text(&mut self, tag: &str, text: &str, step: i64) -> Result<()> {
+        self.add(summary::text(tag, text), step)
+    }
+
+    /// PyTorch's `add_hparams`: one session in its own run, `<log_dir>/<run_name>` (default: the
+    /// time), with the hyperparameters, and each metric logged as a scalar there.
+    pub fn add_hparams(&mut self, hparam_dict: &[(&str, HParamValue)], metric_dict: &[(&str, f64)], run_name: Option<&str>) -> Result<()> {
+        let name = run_name.map_or_else(|| format!("{:.6}", now()), str::to_string);
+        if name.is_empty() || name.contains("..") || name.starts_with('/') {
+            return Err(Error::invalid(format!("run name {name:?}: must be a relative path inside the log directory")));
+        }
+        let mut sub = SummaryWriter::builder(self.log_dir.join(name)).filename_suffix(&self.suffix).build()?;
+        let metrics: Vec<&str> = metric_dict.iter().map(|(k, _)| *k).collect();
+        sub.add_summary(hparams(hparam_dict, &metrics, now()).to_vec(), 0)?;
+        for (k, v) in metric_dict {
+            sub.add_scalar(k, *v, 0)?;
+        }
+        sub.close()
+    }
+
+    /// The model's graph (the Graphs tab).
+    pub fn add_graph(&mut self, graph: &Graph) -> Result<()> {
+        let bytes = graph.to_proto()?.encode_to_vec();
+        self.file.write(Event { wall_time: now(), step: 0, what: Some(event::What::GraphDef(bytes)) })
+    }
+
+    /// An embedding for the Projector: `mat` holds one row of `dim` numbers per point, `metadata`
+    /// a label (or a row of columns) per point, `label_img` a thumbnail per point. Written to
+    /// `<log_dir>/<step:05>/<tag>/`, and listed in `<log_dir>/projector_config.pbtxt`.
+    pub fn add_embedding<T: Pixel>(
+        &mut self,
+        mat: &[f32],
+        dim: usize,
+        metadata: Option<Metadata<'_>>,
+        label_img: Option<Sprite<'_, T>>,
+        step: i64,
+        tag: &str,
+    ) -> Result<()> {
+        let info = projector::write_embedding(&self.log_dir, mat, dim, metadata, label_img, step, tag)?;
+        self.embeddings.retain(|e| *e != info);
+        self.embeddings.push(info);
+        projector::write_atomic(&self.log_dir.join("projector_config.pbtxt"), projector::config(&self.embeddings).as_bytes())
+    }
+
+    /// A precision-recall curve of `predictions` (probabilities in [0, 1]) against `labels`, at
+    /// 127 thresholds as PyTorch's default; [`add_pr_curve_with`](Self::add_pr_curve_with) takes
+    /// weights and another number of thresholds.
+    pub fn add_pr_curve(&mut self, tag: &str, labels: &[bool], predictions: &[f32], step: i64) -> Result<()> {
+        self.add_pr_curve_with(tag, labels, predictions, None, DEFAULT_THRESHOLDS, step)
+    }
+
+    /// [`add_pr_curve`](Self::add_pr_curve) with example weights and `num_thresholds` (2–10,000).
+    pub fn add_pr_curve_with(
+        &mut self,
+        tag: &str,
+        labels: &[bool],
+        predictions: &[f32],
+        weights: Option<&[f32]>,
+        num_thresholds: usize,
+        step: i64,
+    ) -> Result<()> {
+        self.add(pr_curve(tag, labels, predictions, weights, num_thresholds)?, step)
+    }
+
+    /// A curve given by its rows: true positives, false positives, true negatives, false negatives,
+    /// precision and recall, one entry per threshold.
+    pub fn add_pr_curve_raw(&mut self, tag: &str, rows: &[Vec<f64>; 6], step: i64) -> Result<()> {
+        self.add(pr_curve_raw(tag, rows)?, step)
+    }
+
+    /// The Custom Scalars layout: categories of charts over scalar tags.
+    pub fn add_custom_scalars(&mut self, layout: &CustomLayout) -> Result<()> {
+        self.add(custom_scalars(layout), 0)
+    }
+
+    /// A one-chart layout: a line for each tag matching any of `tags`.
+    pub fn add_custom_scalars_multilinechart(&mut self, tags: &[&str], category: &str, title: &str) -> Result<()> {
+        let chart = ChartSpec::Multiline { title: title.into(), tags: tags.iter().map(|t| t.to_string()).collect() };
+        self.add_custom_scalars(&vec![(category.into(), vec![chart])])
+    }
+
+    /// A one-chart layout: `[value, lower, upper]` tags per series, drawn as a line in a band.
+    pub fn add_custom_scalars_marginchart(&mut self, tags: [&str; 3], category: &str, title: &str) -> Result<()> {
+        let chart = ChartSpec::Margin { title: title.into(), series: vec![tags.map(String::from)] };
+        self.add_custom_scalars(&vec![(category.into(), vec![chart])])
+    }
+
+    /// Asks the kernel to put everything on the disk (each event already reached the kernel when
+    /// its call returned: flushing is only needed against a power cut).
+    pub fn flush(&mut self) -> Result<()> {
+        self.file.sync()?;
+        self.children.values_mut().try_for_each(EventFile::sync)
+    }
+
+    /// Flushes and closes the writer; later calls fail with [`Error::Closed`].
+    pub fn close(&mut self) -> Result<()> {
+        let r = self.file.close();
+        let rest = self.children.values_mut().map(EventFile::close).collect::<Result<Vec<_>>>();
+        r.and(rest.map(|_| ()))
+    }
+}
