@@ -55,9 +55,11 @@ submission:
 	[ -f report/REPORT.pdf ] || $(MAKE) report
 	scripts/submission $(NETID) report/REPORT.pdf
 
+# Every test of the workspace (nnlab and crates/tensorboard-writer), the crate's checked by TensorBoard's
+# own server from .venv-test.
 test:
 	scripts/setup test
-	$(CARGO) test --release --no-fail-fast
+	TENSORBOARD_PYTHON=$(CURDIR)/.venv-test/bin/python $(CARGO) test --release --workspace --no-fail-fast
 
 bench: build
 	scripts/setup test bench mnist $(SETUP_DEVICE)

@@ -14,7 +14,7 @@ def main():
     ea = EventAccumulator(sys.argv[1], size_guidance={"scalars": 0, "histograms": 0, "images": 0, "tensors": 0})
     ea.Reload()
     tags = ea.Tags()
-    out = {"scalars": {}, "histograms": {}, "images": {}, "text": {}, "hparams": {}}
+    out = {"scalars": {}, "histograms": {}, "images": {}, "text": {}, "hparams": {}, "pr_curves": {}}
     for t in tags["scalars"]:
         out["scalars"][t] = [[e.step, e.value] for e in ea.Scalars(t)]
     for t in tags["histograms"]:
@@ -36,8 +36,10 @@ def main():
                 out["hparams"]["start"] = {"group": info.group_name, "hparams": {k: v.WhichOneof("kind") and getattr(v, v.WhichOneof("kind")) for k, v in info.hparams.items()}}
             elif kind == "session_end_info":
                 out["hparams"]["end"] = {"status": data.session_end_info.status}
-        else:
+        elif plugin.plugin_name == "text":
             out["text"][t] = [[e.step, e.tensor_proto.string_val[0].decode()] for e in ea.Tensors(t)]
+        elif plugin.plugin_name == "pr_curves":
+            out["pr_curves"][t] = [[e.step, [d.size for d in e.tensor_proto.tensor_shape.dim]] for e in ea.Tensors(t)]
     json.dump(out, sys.stdout)
 
 

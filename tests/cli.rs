@@ -146,8 +146,8 @@ fn divergence_is_marked_and_keeps_the_log() {
     let dir = std::fs::read_dir(runs.path().join("three_layer")).unwrap().next().unwrap().unwrap().path();
     let status = std::fs::read_to_string(dir.join("status.json")).unwrap();
     assert!(status.contains("\"diverged\""), "{status}");
-    let events = nnlab::tensorboard::reader::read_dir_events(&dir).unwrap();
-    let losses = nnlab::tensorboard::reader::scalars(&events, tags::TRAIN_LOSS);
+    let events = tensorboard_writer::record::read_dir_events(&dir).unwrap();
+    let losses = tensorboard_writer::record::scalars(&events, tags::TRAIN_LOSS);
     assert_eq!(losses.len(), 2, "the initial loss, then the diverging loss itself");
 }
 
@@ -224,8 +224,8 @@ fn a_diverging_dcn_keeps_every_loss_up_to_the_nan() {
         serde_json::from_str(&std::fs::read_to_string(dir.join("status.json")).unwrap()).unwrap();
     assert_eq!(status["status"], "diverged");
     let step = status["step"].as_i64().unwrap();
-    let losses = nnlab::tensorboard::reader::scalars(
-        &nnlab::tensorboard::reader::read_dir_events(&dir).unwrap(),
+    let losses = tensorboard_writer::record::scalars(
+        &tensorboard_writer::record::read_dir_events(&dir).unwrap(),
         tags::TRAIN_LOSS,
     );
     assert_eq!(

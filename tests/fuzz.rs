@@ -6,8 +6,9 @@ use nnlab::dcn::train::checkpoint::{self, check_like, check_order, Meta};
 use nnlab::dcn::train::{load_run_config, resume, train, TrainConfig};
 use nnlab::native::device::DeviceArg;
 use nnlab::run::{RunStatus, Status};
-use nnlab::tensorboard::reader::{parse_records, read_dir_events, truncate_dir_events};
-use nnlab::tensorboard::writer::{frame_record, masked_crc};
+use nnlab::run::events::truncate_dir_events;
+use tensorboard_writer::record::{parse_records, read_dir_events};
+use tensorboard_writer::record::{frame_record, masked_crc};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, TestRunner};
@@ -182,11 +183,11 @@ fn record_claiming(len: u64, rest: &[u8]) -> Vec<u8> {
 #[test]
 fn event_files_never_panic() {
     let dir = tempfile::tempdir().unwrap();
-    let mut w = nnlab::tensorboard::writer::SummaryWriter::create(dir.path(), 0).unwrap();
+    let mut w = tensorboard_writer::SummaryWriter::builder(dir.path()).purge_step(0).build().unwrap();
     for s in 1..4 {
         w.add_scalar("train/loss", 1.0 / s as f64, s).unwrap();
     }
-    let path = w.path().to_path_buf();
+    let path = w.file_path().to_path_buf();
     drop(w);
     let valid = std::fs::read(&path).unwrap();
     runner(300)
@@ -227,7 +228,11 @@ fn tiny(s: &Split, n: i64) -> Split {
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap().flatten() {
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
     }
 }
 

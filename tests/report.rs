@@ -152,9 +152,9 @@ fn report_checks_its_tools_and_flags_before_training() {
 #[test]
 fn percentiles_of_a_logged_histogram_match_the_data() {
     use nnlab::report::figures::percentile;
-    use nnlab::tensorboard::histogram::HistStats;
+    use tensorboard_writer::HistogramStats as HistStats;
     let values: Vec<f64> = (0..10_000).map(|i| i as f64 / 1000.0 - 5.0).collect(); // uniform on [-5, 5)
-    let h = HistStats::from_values(&values).to_proto();
+    let h = HistStats::from_values(&values).unwrap().to_proto();
     assert_eq!(percentile(&h, 0.0), -5.0);
     assert_eq!(percentile(&h, 10_000.0), values[9999]);
     for (bp, expected) in [(1587.0, -3.413), (5000.0, 0.0), (8413.0, 3.413)] {

@@ -1,7 +1,7 @@
 //! Interruption and resume through the real program and real signals (its own test binary, so no
 //! other test shares the process-wide interrupt flag).
 mod common;
-use nnlab::tensorboard::reader::{histograms, read_dir_events, scalars};
+use tensorboard_writer::record::{histograms, read_dir_events, scalars};
 use nnlab::tensorboard::tags;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -1,10 +1,13 @@
 //! The event writer, read back by our reader and by TensorBoard's own EventAccumulator.
 mod common;
 use nnlab::run::Run;
-use nnlab::tensorboard::histogram::{bucket_limits, device_stats, HistStats};
+use nnlab::tensorboard::summary::histogram_with_statistics;
+use tensorboard_writer::summary::histogram::default_bucket_limits as bucket_limits;
+use tensorboard_writer::tensor::histograms as device_stats;
+use tensorboard_writer::HistogramStats as HistStats;
 use nnlab::tensorboard::hparams::HParams;
-use nnlab::tensorboard::reader::{histograms, parse_records, read_dir_events, scalars, tags};
-use nnlab::tensorboard::writer::SummaryWriter;
+use tensorboard_writer::record::{histograms, parse_records, read_dir_events, scalars, tags};
+use tensorboard_writer::SummaryWriter;
 use tch::{Kind, Tensor};
 
 #[test]
@@ -25,7 +28,8 @@ fn device_stats_equal_host_reference() {
     let all = device_stats(&[&t, &z]).unwrap();
     let host = HistStats::from_values(
         &Vec::<f32>::try_from(&t).unwrap().iter().map(|&v| v as f64).collect::<Vec<_>>(),
-    );
+    )
+    .unwrap();
     assert_eq!(all[0].counts, host.counts);
     assert_eq!((all[0].min, all[0].max, all[0].num), (host.min, host.max, host.num));
     assert!((all[0].sum - host.sum).abs() < 1e-9 && (all[0].sum_squares - host.sum_squares).abs() < 1e-6);
@@ -37,13 +41,13 @@ fn device_stats_equal_host_reference() {
 }
 
 fn write_known(dir: &std::path::Path) {
-    let mut w = SummaryWriter::create(dir, 0).unwrap();
+    let mut w = SummaryWriter::builder(dir).purge_step(0).build().unwrap();
     for step in 0..50 {
         w.add_scalar("train/loss", 1.0 / (step as f64 + 1.0), step).unwrap();
     }
     let values: Vec<f64> = (0..100).map(|i| i as f64 / 10.0 - 3.0).collect();
     for step in [0, 100, 200] {
-        w.add_histogram("weights/conv1", &HistStats::from_values(&values), step).unwrap();
+        w.add_summary(histogram_with_statistics("weights/conv1", &HistStats::from_values(&values).unwrap()), step).unwrap();
     }
     w.add_text("config", "lr = 1e-4", 0).unwrap();
     let png = nnlab::tensorboard::images::tile_png(
@@ -52,7 +56,7 @@ fn write_known(dir: &std::path::Path) {
         1,
     )
     .unwrap();
-    w.add_png("inputs", png, 0).unwrap();
+    w.add_figure("inputs", png, 0).unwrap();
 }
 
 #[test]
@@ -97,7 +101,7 @@ fn tensorboard_reads_back_exact_counts() {
     }
     let mean = tb["scalars"]["weights/conv1/mean"][0][1].as_f64().unwrap();
     assert!((mean - 1.95).abs() < 1e-5);
-    assert_eq!(tb["text"]["config"][0][1], "lr = 1e-4");
+    assert_eq!(tb["text"]["config/text_summary"][0][1], "lr = 1e-4");
     assert_eq!(tb["images"]["inputs"][0][1], 6, "2 pixels and a 2-pixel border each side");
 }
 
@@ -119,9 +123,9 @@ fn a_torn_last_record_loses_only_itself() {
 fn runs_never_overwrite_each_other() {
     let root = tempfile::tempdir().unwrap();
     let a =
-        Run::create(root.path(), "prog", "cfg", &serde_json::json!({"a": 1}), &HParams::default()).unwrap();
+        Run::create(root.path(), "prog", "cfg", &serde_json::json!({"a": 1}), &HParams::new(String::new(), &[])).unwrap();
     let b =
-        Run::create(root.path(), "prog", "cfg", &serde_json::json!({"a": 2}), &HParams::default()).unwrap();
+        Run::create(root.path(), "prog", "cfg", &serde_json::json!({"a": 2}), &HParams::new(String::new(), &[])).unwrap();
     assert_ne!(a.dir(), b.dir());
     for r in [&a, &b] {
         assert!(r.dir().join("config.json").exists());
@@ -139,7 +143,7 @@ fn an_unwritable_runs_dir_is_an_error_not_a_panic() {
     let root = tempfile::tempdir().unwrap();
     let file = root.path().join("not-a-dir");
     std::fs::write(&file, b"x").unwrap();
-    let err = Run::create(&file, "prog", "cfg", &serde_json::json!({}), &HParams::default())
+    let err = Run::create(&file, "prog", "cfg", &serde_json::json!({}), &HParams::new(String::new(), &[]))
         .err()
         .expect("an error");
     assert!(format!("{err:#}").contains("cannot create the runs directory"), "{err:#}");

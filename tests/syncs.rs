@@ -26,7 +26,8 @@ fn only_logging_and_evaluation_steps_read_the_device() {
         train(&cfg, Device::Cpu, &data).unwrap();
         reads() - before
     };
-    // 30 iterations: logs at 10, 20, 30 and evaluations at 15, 30. 60: six logs, four evaluations.
-    assert_eq!(count(30), 3 + 2);
-    assert_eq!(count(60), 6 + 4);
+    // 30 iterations: logs at 10, 20, 30, evaluations at 15, 30 (with their PR curves), and the
+    // projector's activations once at the end. 60: six logs, four evaluations, one embedding.
+    assert_eq!(count(30), 3 + 2 + 1);
+    assert_eq!(count(60), 6 + 4 + 1);
 }

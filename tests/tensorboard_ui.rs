@@ -140,7 +140,7 @@ fn check_tags_and_groups(s: &Served) {
     assert_eq!(keys(&images[&s.dcn]), dcn_images.map(String::from).into());
     let text = s.tb.get_json("/data/plugin/text/tags");
     for run in s.part1.iter().chain([&s.dcn]) {
-        assert_eq!(text[run], json!(["config"]), "{run}");
+        assert_eq!(text[run], json!(["config/text_summary"]), "{run}");
     }
     for run in &s.part1 {
         let mut expected: BTreeSet<String> =
@@ -244,7 +244,7 @@ fn check_images(s: &Served) {
         let query = list.last().unwrap()["query"].as_str().unwrap();
         let png = s.tb.fetch("GET", &format!("/data/plugin/images/individualImage?{query}"), None);
         let (w, h, _) =
-            nnlab::tensorboard::writer::png_header(&png).unwrap_or_else(|| panic!("{tag}: not a PNG"));
+            tensorboard_writer::summary::image::png_header(&png).unwrap_or_else(|| panic!("{tag}: not a PNG"));
         assert!((min_width..=2000).contains(&w) && (60..=2000).contains(&h), "{tag}: {w}×{h} pixels");
         // A Time Series card fits an image into about 430 × 210 pixels, scaling without smoothing:
         // an image with text must not shrink below 3/4 there, or its labels become unreadable.

@@ -4,11 +4,13 @@
 //! TensorBoard server in its default mode (the Rust data server), both started before the kill.
 mod common;
 use common::TensorBoard;
-use nnlab::tensorboard::hparams::{session_end, session_start, HParams};
-use nnlab::tensorboard::proto::{event, SESSION_START};
-use nnlab::tensorboard::reader::{parse_records, read_dir_events, scalars, truncate_dir_events};
+use nnlab::tensorboard::hparams::HParams;
+use tensorboard_writer::summary::hparams::{session_end, SessionStatus};
+use tensorboard_writer::proto::{event, SESSION_START};
+use nnlab::run::events::truncate_dir_events;
+use tensorboard_writer::record::{parse_records, read_dir_events, scalars};
 use nnlab::tensorboard::tags;
-use nnlab::tensorboard::writer::SummaryWriter;
+use tensorboard_writer::SummaryWriter;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -180,19 +182,19 @@ fn check_event_files(dir: &Path, checkpoint: i64) {
 #[test]
 fn resuming_drops_an_earlier_hparams_outcome() {
     let dir = tempfile::tempdir().unwrap();
-    let mut w = SummaryWriter::create(dir.path(), 0).unwrap();
-    w.write(0, vec![session_start(&HParams::default().add("lr", 0.1), 0.0)]).unwrap();
+    let mut w = SummaryWriter::builder(dir.path()).purge_step(0).build().unwrap();
+    w.add_summary(vec![HParams::new(String::new(), &[]).add("lr", 0.1).session_start(0.0)], 0).unwrap();
     for s in 1..=10 {
         w.add_scalar(LOSS, 1.0, s).unwrap();
     }
-    w.write(0, vec![session_end(false, 0.0)]).unwrap();
+    w.add_summary(vec![session_end(SessionStatus::Failure, 0.0)], 0).unwrap();
     drop(w);
     assert_eq!(truncate_dir_events(dir.path(), 6).unwrap(), 6, "losses 6..=10 and the outcome");
-    let mut w = SummaryWriter::create(dir.path(), 6).unwrap();
+    let mut w = SummaryWriter::builder(dir.path()).purge_step(6).build().unwrap();
     for s in 6..=10 {
         w.add_scalar(LOSS, 2.0, s).unwrap();
     }
-    w.write(10, vec![session_end(true, 0.0)]).unwrap();
+    w.add_summary(vec![session_end(SessionStatus::Success, 0.0)], 10).unwrap();
     let tb = common::tensorboard_read(dir.path());
     assert_eq!(tb["hparams"]["end"]["status"], 1, "STATUS_SUCCESS");
     assert_eq!(tb["hparams"]["start"]["hparams"]["lr"], 0.1);

@@ -2,7 +2,6 @@
 // they run without LD_LIBRARY_PATH (link arguments apply only to the package that emits them).
 fn main() {
     if let Ok(lib) = std::env::var("DEP_TCH_LIBTORCH_LIB") {
-        println!("cargo:rustc-link-arg-tests=-Wl,-rpath,{lib}");
-        println!("cargo:rustc-link-arg-examples=-Wl,-rpath,{lib}");
+        println!("cargo:rustc-link-arg=-Wl,-rpath,{lib}");
     }
 }

@@ -3,10 +3,14 @@
 //! TensorBoard's HParams tab.
 use crate::backprop::activation::Activation;
 use crate::run::RunStatus;
-use crate::tensorboard::experiment::Family;
-use crate::tensorboard::hparams::HParams;
+use crate::tensorboard::hparams::{HParams, Metrics};
+use crate::tensorboard::tags;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+
+/// The metrics of Part 1's HParams experiment: what every run of three_layer and n_layer logs.
+pub const METRICS: Metrics =
+    &[(tags::TRAIN_LOSS, "training loss"), (tags::TRAIN_ACCURACY, "training accuracy")];
 
 /// A run's config.json in Part 1: everything that decides what it computes.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -27,18 +31,15 @@ impl NetConfig {
     /// `rows`: the training set's size, the batch of full-batch gradient descent.
     pub fn hparams(&self, program: &str, rows: i64) -> HParams {
         let shape = self.layers.iter().map(i64::to_string).collect::<Vec<_>>().join("-");
-        HParams {
-            values: Vec::new(),
-            group: format!(
-                "{program} {} {} {shape} ε{} λ{}",
-                self.dataset, self.activation, self.epsilon, self.reg_lambda
-            ),
-            family: Family::Backprop,
-        }
-        .add("activation", self.activation.name())
+        let group = format!(
+            "{program} {} {} {shape} ε{} λ{}",
+            self.dataset, self.activation, self.epsilon, self.reg_lambda
+        );
+        HParams::new(group, METRICS)
+        .choice("activation", &self.activation)
         .add("lr", self.epsilon)
         .add("batch_size", rows)
-        .add("program", program)
+        .one_of("program", program, &["three_layer", "n_layer"])
         .add("dataset", self.dataset.as_str())
         .add("layers", shape)
         .add("reg_lambda", self.reg_lambda)

@@ -9,9 +9,10 @@ use crate::plot::{png_bytes, png_file};
 use crate::run::console;
 use crate::run::files::write_file;
 use crate::run::{Outcome, Run, RunDir, RunStatus};
-use crate::tensorboard::histogram::device_stats;
 use crate::tensorboard::tags;
-use crate::tensorboard::writer::{histogram, scalar};
+use crate::tensorboard::summary::histogram_with_statistics;
+use tensorboard_writer::summary::scalar;
+use tensorboard_writer::tensor::histograms;
 use anyhow::Result;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -154,7 +155,7 @@ impl Sweep<'_> {
             if draw {
                 let data = [Panel { title: "training data".into(), data: self.train, grid: None }];
                 let png = png_bytes((TB_IMAGE, TB_IMAGE), |root| draw_panels(root, &data, 1))?;
-                run.summary.add_png(tags::DATA, png, 0)?;
+                run.summary.add_figure(tags::DATA, png, 0)?;
             }
             Ok(())
         };
@@ -164,10 +165,10 @@ impl Sweep<'_> {
                 let named = m.named_parameters();
                 let tensors: Vec<&tch::Tensor> = named.iter().map(|(_, t)| t).collect();
                 let mut values = vec![scalar(tags::TRAIN_LOSS, loss)];
-                for ((tag, _), stats) in named.iter().zip(device_stats(&tensors)?) {
-                    values.extend(histogram(tag, &stats));
+                for ((tag, _), stats) in named.iter().zip(histograms(&tensors)?) {
+                    values.extend(histogram_with_statistics(tag, &stats));
                 }
-                run.summary.write(step, values)
+                Ok(run.summary.add_summary(values, step)?)
             })
         });
         let outcome = match outcome {
@@ -210,7 +211,7 @@ impl Sweep<'_> {
         };
         let mut values = vec![scalar(tags::TRAIN_ACCURACY, train_accuracy)];
         values.extend(test_accuracy.map(|a| scalar(tags::TEST_ACCURACY, a)));
-        run.summary.write(steps, values)?;
+        run.summary.add_summary(values, steps)?;
         let result = NetResult {
             name: name.into(),
             status,
@@ -233,7 +234,7 @@ impl Sweep<'_> {
         if let Some(g) = &grid {
             let title = format!("{title} (acc {:.1}%)", 100.0 * train_accuracy);
             let panel = [Panel { title, data: self.train, grid: Some(g.clone()) }];
-            run.summary.add_png(
+            run.summary.add_figure(
                 tags::BOUNDARY,
                 png_bytes((TB_IMAGE, TB_IMAGE), |root| draw_panels(root, &panel, 1))?,
                 steps,

@@ -1,7 +1,8 @@
 //! Part 2: the 5-layer convolutional network on MNIST with TensorBoard monitoring.
 //!
-//! [`model`] (the network), [`mnist`] and [`idx`] (the data), [`optim`] (the optimizers), and
+//! [`model`] (the network), [`graph`] (it, for TensorBoard), [`mnist`] and [`idx`] (the data), [`optim`] (the optimizers), and
 //! [`train`] (configuration, the training loop, monitoring, evaluation, checkpoints).
+pub mod graph;
 pub mod idx;
 pub mod mnist;
 pub mod model;

@@ -154,6 +154,15 @@ impl Dcn {
         }
     }
 
+    pub fn activation(&self) -> DcnActivation {
+        self.act
+    }
+
+    /// Linear pieces per unit (1 but for maxout).
+    pub fn pieces(&self) -> i64 {
+        self.pieces
+    }
+
     /// (weights, biases) of conv1, conv2, fc1, fc2.
     pub fn parameters(&self) -> [(&Tensor, &Tensor); 4] {
         fn bias(b: &Option<Tensor>) -> &Tensor {

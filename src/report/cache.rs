@@ -8,10 +8,10 @@ use crate::report::plan::{Job, Program};
 use crate::run::files::write_file;
 use crate::run::progress::{progress_bar, say};
 use crate::run::{RunStatus, Status};
-use crate::tensorboard::proto::Event;
-use crate::tensorboard::reader::{parse_records, scalars};
+use tensorboard_writer::proto::Event;
+use tensorboard_writer::record::{parse_records, scalars};
 use crate::tensorboard::tags;
-use crate::tensorboard::writer::frame_record;
+use tensorboard_writer::record::frame_record;
 use anyhow::{bail, Context, Result};
 use prost::Message;
 use serde::de::DeserializeOwned;
@@ -176,7 +176,7 @@ pub fn read_events_whole(dir: &Path) -> Result<Vec<Event>> {
     let mut events = Vec::new();
     for f in files {
         let bytes = std::fs::read(&f).with_context(|| format!("cannot read {}", f.display()))?;
-        let parsed = parse_records(&bytes).with_context(|| format!("{} is corrupt", f.display()))?;
+        let parsed = parse_records(&bytes).map_err(anyhow::Error::msg).with_context(|| format!("{} is corrupt", f.display()))?;
         let whole: usize = parsed
             .iter()
             .map(|e| {

@@ -1,8 +1,8 @@
 //! The report's charts, drawn from what the runs logged (their event files).
 use crate::dcn::train::monitor::{Quantity, MONITORED};
 use crate::plot::lines::{line_chart, line_panels, LinePanel, Series};
-use crate::tensorboard::proto::{Event, HistogramProto};
-use crate::tensorboard::reader::{histograms, scalars};
+use tensorboard_writer::proto::{Event, HistogramProto};
+use tensorboard_writer::record::{histograms, scalars};
 use crate::tensorboard::tags;
 use anyhow::Result;
 use plotters::style::RGBColor;

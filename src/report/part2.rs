@@ -10,7 +10,7 @@ use crate::report::figures::{self, curve};
 use crate::report::plan::{Config, Family, Plan};
 use crate::report::stats::{compare, ranking_text, Summary};
 use crate::report::Context;
-use crate::tensorboard::proto::Event;
+use tensorboard_writer::proto::Event;
 use crate::tensorboard::tags;
 use anyhow::Result;
 use std::path::PathBuf;

@@ -5,10 +5,10 @@ use crate::run::interrupt;
 use crate::run::lock::DirLock;
 use crate::run::status::{write_status, Status};
 use crate::run::{Diverged, Outcome, RunStatus};
-use crate::tensorboard::experiment::experiment;
-use crate::tensorboard::hparams::{session_end, session_start, HParams};
+use crate::tensorboard::hparams::HParams;
 use crate::tensorboard::tags;
-use crate::tensorboard::writer::{now, SummaryWriter};
+use tensorboard_writer::summary::hparams::{session_end, SessionStatus};
+use tensorboard_writer::{now, SummaryWriter};
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -144,10 +144,10 @@ impl Run {
         hparams: &HParams,
     ) -> Result<Run> {
         let mut home = RunDir::create(root, program, name, config)?;
-        let summary = SummaryWriter::create(&home.dir, 0).and_then(|mut summary| {
+        let summary = writer(&home.dir, 0).and_then(|mut summary| {
             let json = serde_json::to_string_pretty(config).context("serialising the configuration")?;
             summary.add_text(tags::CONFIG, &format!("```\n{json}\n```"), 0)?;
-            summary.write(0, vec![experiment(hparams), session_start(hparams, now())])?;
+            summary.add_summary(vec![hparams.experiment(), hparams.session_start(now())], 0)?;
             Ok(summary)
         });
         match summary {
@@ -163,13 +163,13 @@ impl Run {
     /// (an interrupted run says nothing yet: it may be resumed).
     pub fn finish(&mut self, result: Result<crate::run::Outcome, &anyhow::Error>, step: i64) -> Result<()> {
         let ended = match result {
-            Ok(crate::run::Outcome::Complete) => Some(true),
+            Ok(crate::run::Outcome::Complete) => Some(SessionStatus::Success),
             Ok(crate::run::Outcome::Interrupted { .. }) => None,
-            Err(_) => Some(false),
+            Err(_) => Some(SessionStatus::Failure),
         };
-        if let Some(success) = ended {
+        if let Some(status) = ended {
             // Best effort: the status below is what matters, and it must be written even on a full disk.
-            let _ = self.summary.write(step, vec![session_end(success, now())]);
+            let _ = self.summary.add_summary(vec![session_end(status, now())], step);
         }
         self.home.finish(result)
     }
@@ -181,8 +181,8 @@ impl Run {
     /// The run's status changes (to running) only once all that succeeded: a resume that fails here
     /// leaves the run as it was, resumable.
     pub fn resume(mut home: RunDir, step: i64) -> Result<(Run, usize)> {
-        let dropped = crate::tensorboard::reader::truncate_dir_events(&home.dir, step + 1)?;
-        let summary = SummaryWriter::create(&home.dir, step + 1)?;
+        let dropped = crate::run::events::truncate_dir_events(&home.dir, step + 1)?;
+        let summary = writer(&home.dir, step + 1)?;
         home.start("resumed")?;
         Ok((Run { home, summary }, dropped))
     }
@@ -190,4 +190,10 @@ impl Run {
     pub fn dir(&self) -> &Path {
         &self.home.dir
     }
+}
+
+/// A new event file in `dir` whose restart marker is at `first_step` (0 for a new run: TensorBoard
+/// ignores the first marker it sees, so a resumed run's marker must never be the first).
+fn writer(dir: &Path, first_step: i64) -> Result<SummaryWriter> {
+    Ok(SummaryWriter::builder(dir).purge_step(first_step).build()?)
 }

@@ -2,6 +2,7 @@
 //! configuration, its status and (Part 2) its checkpoints. Shared by Part 1 and Part 2.
 pub mod console;
 pub mod dir;
+pub mod events;
 pub mod files;
 pub mod interrupt;
 pub mod lock;

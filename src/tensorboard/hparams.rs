@@ -1,115 +1,93 @@
-//! The HParams plugin's data, written into each run's own event file: the experiment (the columns,
-//! one set per part of the assignment: `experiment.rs`), the
-//! run's hyperparameters when it starts and its outcome when it ends. Part (c)'s variants and Part 1's
-//! sweeps then line up in TensorBoard's table and parallel-coordinates views.
-use crate::tensorboard::experiment::Family;
-use crate::tensorboard::proto::{
-    hparams_plugin_data, proto_value, value, HParamsPluginData, PluginData, ProtoValue, SessionEndInfo,
-    SessionStartInfo, SummaryMetadata, TensorProto, TensorShapeDim, TensorShapeProto, Value, DT_FLOAT,
-};
-use prost::Message;
-use std::collections::BTreeMap;
+//! The HParams tab for nnlab's runs: each run writes its part's experiment (the columns), its
+//! hyperparameters when it starts and its outcome when it ends, into its own event file (the
+//! summaries are the crate's: `tensorboard_writer::summary::hparams`). TensorBoard takes the first
+//! experiment it finds for all runs, and its parallel-coordinates view draws only the runs that
+//! have a value in every visible column; so each part declares its own metrics (beside its code:
+//! `backprop/record.rs`, `dcn/train/config.rs`), and serving one part (`make tensorboard
+//! RUNS=runs/mnist_dcn`) draws every run of it.
+use crate::cli::value_name;
+use clap::ValueEnum;
+use tensorboard_writer::proto::Value;
+use tensorboard_writer::summary::hparams::{experiment, session_start, HParamInfo, MetricInfo};
+pub use tensorboard_writer::HParamValue;
 
-/// One hyperparameter's value.
+/// (tag, column title) of the metrics every run of a part logs.
+pub type Metrics = &'static [(&'static str, &'static str)];
+
+/// A run's hyperparameters, the values a text column can take where they are known in advance
+/// (TensorBoard offers them as filter checkboxes), the group its seeds are averaged in (the
+/// configuration without the seed), and its part's metrics.
 #[derive(Clone, Debug, PartialEq)]
-pub enum HParam {
-    Number(f64),
-    Text(String),
-}
-
-impl From<f64> for HParam {
-    fn from(v: f64) -> Self {
-        HParam::Number(v)
-    }
-}
-impl From<i64> for HParam {
-    fn from(v: i64) -> Self {
-        HParam::Number(v as f64)
-    }
-}
-impl From<u64> for HParam {
-    fn from(v: u64) -> Self {
-        HParam::Number(v as f64)
-    }
-}
-impl From<String> for HParam {
-    fn from(v: String) -> Self {
-        HParam::Text(v)
-    }
-}
-impl From<&str> for HParam {
-    fn from(v: &str) -> Self {
-        HParam::Text(v.to_string())
-    }
-}
-
-/// A run's hyperparameters, and the group its seeds are averaged in (the configuration without the seed).
-#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HParams {
-    pub values: Vec<(String, HParam)>,
+    pub values: Vec<(String, HParamValue)>,
+    domains: Vec<(String, Vec<String>)>,
     pub group: String,
-    /// Which part's experiment (columns and metrics) the run writes.
-    pub family: Family,
+    pub metrics: Metrics,
 }
 
 impl HParams {
-    pub fn add(mut self, name: &str, v: impl Into<HParam>) -> HParams {
+    pub fn new(group: String, metrics: Metrics) -> HParams {
+        HParams { values: Vec::new(), domains: Vec::new(), group, metrics }
+    }
+
+    pub fn add(mut self, name: &str, v: impl Into<HParamValue>) -> HParams {
         self.values.push((name.to_string(), v.into()));
         self
     }
-}
 
-const START_TAG: &str = "_hparams_/session_start_info";
-/// The tag of a run's outcome; a resumed run drops the earlier one (TensorBoard keeps the first).
-pub const END_TAG: &str = "_hparams_/session_end_info";
+    /// A text column taking one of `domain`.
+    pub fn one_of(mut self, name: &str, v: &str, domain: &[&str]) -> HParams {
+        let mut d: Vec<String> = domain.iter().map(|s| s.to_string()).collect();
+        d.sort();
+        self.domains.push((name.into(), d));
+        self.add(name, v)
+    }
 
-pub(crate) fn plugin_value(tag: &str, data: hparams_plugin_data::Data) -> Value {
-    let content = HParamsPluginData { version: 0, data: Some(data) }.encode_to_vec();
-    // The plugin's "null tensor": only the metadata is read.
-    let tensor = TensorProto {
-        dtype: DT_FLOAT,
-        tensor_shape: Some(TensorShapeProto { dim: vec![TensorShapeDim { size: 0 }] }),
-        string_val: Vec::new(),
-    };
-    Value {
-        tag: tag.into(),
-        metadata: Some(SummaryMetadata {
-            plugin_data: Some(PluginData { plugin_name: "hparams".into(), content }),
-        }),
-        kind: Some(value::Kind::Tensor(tensor)),
+    /// A text column holding a flag's value: its domain is every value the flag takes.
+    pub fn choice<T: ValueEnum>(self, name: &str, v: &T) -> HParams {
+        let names: Vec<String> = T::value_variants().iter().map(value_name).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        self.one_of(name, &value_name(v), &refs)
+    }
+
+    /// The experiment: one column per hyperparameter, in order, then the part's metrics.
+    pub fn experiment(&self) -> Value {
+        let infos: Vec<HParamInfo> = self
+            .values
+            .iter()
+            .map(|(name, v)| HParamInfo {
+                name: name.clone(),
+                description: description(name).into(),
+                example: v.clone(),
+                domain: self
+                    .domains
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, d)| d.iter().map(|s| HParamValue::Text(s.clone())).collect())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let metrics: Vec<MetricInfo> = self
+            .metrics
+            .iter()
+            .map(|(tag, title)| MetricInfo { tag: tag.to_string(), display_name: title.to_string() })
+            .collect();
+        experiment("nnlab runs", &infos, &metrics)
+    }
+
+    /// The session start (written once, at step 0, when the run is created).
+    pub fn session_start(&self, start_time_secs: f64) -> Value {
+        session_start(&self.values, &self.group, start_time_secs)
     }
 }
 
-/// The session start (written once, at step 0, when the run is created).
-pub fn session_start(h: &HParams, start_time_secs: f64) -> Value {
-    let hparams: BTreeMap<String, ProtoValue> = h
-        .values
-        .iter()
-        .map(|(k, v)| {
-            let kind = match v {
-                HParam::Number(x) => proto_value::Kind::NumberValue(*x),
-                HParam::Text(s) => proto_value::Kind::StringValue(s.clone()),
-            };
-            (k.clone(), ProtoValue { kind: Some(kind) })
-        })
-        .collect();
-    plugin_value(
-        START_TAG,
-        hparams_plugin_data::Data::SessionStartInfo(SessionStartInfo {
-            hparams,
-            group_name: h.group.clone(),
-            start_time_secs,
-        }),
-    )
-}
-
-/// The session end (written once, when the run completes or fails; TensorBoard keeps the first).
-pub fn session_end(success: bool, end_time_secs: f64) -> Value {
-    plugin_value(
-        END_TAG,
-        hparams_plugin_data::Data::SessionEndInfo(SessionEndInfo {
-            status: if success { 1 } else { 2 },
-            end_time_secs,
-        }),
-    )
+fn description(column: &str) -> &'static str {
+    match column {
+        "lr" => "learning rate (Part 1: ε of full-batch gradient descent)",
+        "batch_size" => "examples per update (Part 1: the whole training set)",
+        "layers" => "layer sizes, input to output",
+        "reg_lambda" => "L2 strength λ",
+        "steps" => "updates (Part 1: passes; Part 2: iterations)",
+        _ => "",
+    }
 }

@@ -1,10 +1,7 @@
-//! TensorBoard event files: nnlab's own writer (why not tensorboard-rs: README), a reader for tests,
-//! resume and the report, TensorFlow-style histograms computed on the device, and images.
-pub mod experiment;
-pub mod histogram;
+//! nnlab's TensorBoard content: every tag (tags.rs), the HParams columns of its runs (hparams.rs),
+//! the images it draws (images.rs) and its histogram convention (summary.rs). The event files
+//! themselves are written and read by the `tensorboard-writer` crate (crates/tensorboard-writer).
 pub mod hparams;
 pub mod images;
-pub mod proto;
-pub mod reader;
+pub mod summary;
 pub mod tags;
-pub mod writer;

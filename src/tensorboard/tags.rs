@@ -41,3 +41,11 @@ pub fn statistic(layer: &str, quantity: &str, stat: &str) -> String {
 pub fn health(layer: &str, what: &str) -> String {
     format!("1_health/{layer}_{what}")
 }
+
+/// The precision-recall curve of one digit (one-vs-rest, test set).
+pub fn pr_curve(digit: usize) -> String {
+    format!("digit_{digit}")
+}
+
+/// The projector's embedding of fc1's activations.
+pub const EMBEDDING: &str = "fc1_activations";

@@ -98,8 +98,8 @@ pub fn partial_files(dir: &Path) -> Vec<PathBuf> {
 
 /// The steps of every `train/loss` value in `dir`'s event files (which must read back).
 pub fn loss_steps(dir: &Path) -> Vec<i64> {
-    let events = nnlab::tensorboard::reader::read_dir_events(dir).unwrap_or_else(|e| panic!("{e:#}"));
-    nnlab::tensorboard::reader::scalars(&events, nnlab::tensorboard::tags::TRAIN_LOSS)
+    let events = tensorboard_writer::record::read_dir_events(dir).unwrap_or_else(|e| panic!("{e:#}"));
+    tensorboard_writer::record::scalars(&events, nnlab::tensorboard::tags::TRAIN_LOSS)
         .iter()
         .map(|(s, _)| *s)
         .collect()
@@ -118,8 +118,8 @@ pub fn wait_for_losses(runs: &Path, n: usize, child: &mut std::process::Child) -
     loop {
         assert!(child.try_wait().unwrap().is_none(), "mnist_dcn ended before it was signalled");
         if let Some(dir) = subdirs(&runs.join("mnist_dcn")).first() {
-            let events = nnlab::tensorboard::reader::read_dir_events(dir).unwrap_or_default();
-            if nnlab::tensorboard::reader::scalars(&events, nnlab::tensorboard::tags::TRAIN_LOSS).len() >= n {
+            let events = tensorboard_writer::record::read_dir_events(dir).unwrap_or_default();
+            if tensorboard_writer::record::scalars(&events, nnlab::tensorboard::tags::TRAIN_LOSS).len() >= n {
                 return dir.clone();
             }
         }

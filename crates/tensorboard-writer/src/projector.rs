@@ -41,7 +41,8 @@ pub struct Sprite<'a, T: Pixel> {
 /// One embedding in the projector's config.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct EmbeddingInfo {
-    name: String,
+    /// `<tag>:<step>`, the entry's identity: a second embedding of the same tag and step replaces it.
+    pub(crate) name: String,
     dir: String,
     has_metadata: bool,
     sprite_dim: Option<[usize; 2]>,

@@ -1,8 +1,9 @@
 //! TFRecord framing, the container of event files: each record is its length (u64, little endian),
 //! the masked CRC-32C of the length, the data, and the masked CRC-32C of the data. Reading checks
-//! both CRCs, so a file read back is exactly what was written.
+//! both CRCs, so a file read back is exactly what was written. The queries at the end pick values
+//! out of the events read.
 use crate::error::{Error, Result};
-use crate::proto::Event;
+use crate::proto::{event, value, Event, HistogramProto};
 use prost::Message;
 use std::path::{Path, PathBuf};
 
@@ -70,4 +71,50 @@ pub fn read_dir_events(dir: &Path) -> Result<Vec<Event>> {
         events.extend(read_events(&f)?);
     }
     Ok(events)
+}
+
+/// (step, value) of every scalar logged under `tag`, in file order.
+pub fn scalars(events: &[Event], tag: &str) -> Vec<(i64, f64)> {
+    values(events, tag)
+        .filter_map(|(step, k)| match k {
+            value::Kind::SimpleValue(v) => Some((step, *v as f64)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// (step, histogram) of every histogram logged under `tag`, in file order.
+pub fn histograms<'a>(events: &'a [Event], tag: &'a str) -> Vec<(i64, &'a HistogramProto)> {
+    values(events, tag)
+        .filter_map(|(step, k)| match k {
+            value::Kind::Histo(h) => Some((step, h)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// (step, value) of every summary value under `tag`.
+pub fn values<'a>(events: &'a [Event], tag: &'a str) -> impl Iterator<Item = (i64, &'a value::Kind)> + 'a {
+    events.iter().flat_map(move |e| {
+        let summary = match &e.what {
+            Some(event::What::Summary(s)) => s.value.as_slice(),
+            _ => &[],
+        };
+        let step = e.step;
+        summary.iter().filter(move |v| v.tag == tag).filter_map(move |v| v.kind.as_ref().map(|k| (step, k)))
+    })
+}
+
+/// Every distinct summary tag, sorted.
+pub fn tags(events: &[Event]) -> Vec<String> {
+    let mut t: Vec<String> = events
+        .iter()
+        .flat_map(|e| match &e.what {
+            Some(event::What::Summary(s)) => s.value.iter().map(|v| v.tag.clone()).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    t.sort();
+    t.dedup();
+    t
 }

@@ -19,6 +19,7 @@ pub struct DeviceHistogram {
 }
 
 impl DeviceHistogram {
+    /// Copies the bucket limits to `device`.
     pub fn new(device: Device) -> DeviceHistogram {
         DeviceHistogram { limits: Tensor::from_slice(default_bucket_limits()).to_device(device) }
     }
@@ -132,6 +133,10 @@ impl SummaryWriter {
     /// [`add_histogram`](Self::add_histogram) of a tensor, computed on its device.
     pub fn add_histogram_tensor(&mut self, tag: &str, values: &Tensor, step: i64) -> Result<()> {
         let stats = histograms(&[values])?.remove(0);
+        // As add_histogram: NaN or an infinity (min or max not finite after aminmax) is refused.
+        if !stats.min.is_finite() || !stats.max.is_finite() {
+            return Err(Error::invalid(format!("histogram {tag}: values from {} to {}: values must be finite", stats.min, stats.max)));
+        }
         self.add_histogram_raw(tag, stats.to_proto(), step)
     }
 

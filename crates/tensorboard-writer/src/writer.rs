@@ -189,7 +189,7 @@ impl SummaryWriter {
         tag: &str,
     ) -> Result<()> {
         let info = projector::write_embedding(&self.log_dir, mat, dim, metadata, label_img, step, tag)?;
-        self.embeddings.retain(|e| *e != info);
+        self.embeddings.retain(|e| e.name != info.name);
         self.embeddings.push(info);
         projector::write_atomic(&self.log_dir.join("projector_config.pbtxt"), projector::config(&self.embeddings).as_bytes())
     }

@@ -60,6 +60,13 @@ def main():
     exp = get("/data/plugin/hparams/experiment", json.dumps({"experimentName": ""}).encode())
     out["hparams"] = {"hparams": [h["name"] for h in exp.get("hparamInfos", [])],
                       "metrics": [m["name"]["tag"] for m in exp.get("metricInfos", [])]}
+    groups = get("/data/plugin/hparams/session_groups", json.dumps({
+        "experimentName": "", "allowedStatuses": ["STATUS_UNKNOWN", "STATUS_SUCCESS", "STATUS_FAILURE", "STATUS_RUNNING"],
+        "colParams": [], "startIndex": 0, "sliceSize": 1000}).encode())
+    out["hparams"]["sessions"] = {g["name"]: {"hparams": g.get("hparams", {}),
+                                              "metrics": {m["name"]["tag"]: m["value"] for m in g.get("metricValues", [])},
+                                              "status": [x.get("status") for x in g.get("sessions", [])]}
+                                  for g in groups.get("sessionGroups", [])}
     graphs = {}
     for run, info in get("/data/plugin/graphs/info").items():
         if info.get("run_graph"):

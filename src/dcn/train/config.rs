@@ -5,8 +5,8 @@ use crate::dcn::mnist::DatasetKind;
 use crate::dcn::model::{DcnActivation, InitKind};
 use crate::dcn::optim::OptimConfig;
 use crate::native::device::DeviceArg;
-use crate::tensorboard::experiment::Family;
-use crate::tensorboard::hparams::HParams;
+use crate::tensorboard::hparams::{HParams, Metrics};
+use crate::tensorboard::tags;
 use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -52,6 +52,10 @@ pub struct TrainConfig {
     /// checkpoint is ~40 MB (weights + Adam's two moments)
     #[arg(long, default_value_t = 5500)]
     pub checkpoint_every: i64,
+    /// Test images whose fc1 activations go to TensorBoard's Projector at the end (0: none)
+    #[arg(long, default_value_t = default_embedding_samples())]
+    #[serde(default = "default_embedding_samples")]
+    pub embedding_samples: i64,
     /// Directory for TensorBoard runs
     #[arg(long, default_value = "runs")]
     pub runs: PathBuf,
@@ -69,8 +73,23 @@ impl Default for TrainConfig {
 }
 
 /// Largest values accepted for sizes that decide allocations or loop lengths.
+/// The metrics of Part 2's HParams experiment: what every mnist_dcn run logs.
+pub const METRICS: Metrics = &[
+    (tags::TRAIN_LOSS, "training loss"),
+    (tags::VALIDATION_ERROR, "validation error"),
+    (tags::TEST_ERROR, "test error"),
+    (tags::TEST_ACCURACY, "test accuracy"),
+];
+
+/// The default of --embedding-samples, also for a config.json written before it existed.
+fn default_embedding_samples() -> i64 {
+    1000
+}
+
 const MAX_ITERATIONS: i64 = 100_000_000;
 const MAX_BATCH: i64 = 10_000;
+/// The most points the projector's sprite holds (8,192 pixels a side, 28-pixel digits: 292²).
+const MAX_EMBEDDING: i64 = 85_000;
 
 impl TrainConfig {
     /// Training iterations: as given, or the device's default.
@@ -104,20 +123,23 @@ impl TrainConfig {
 
     /// The hyperparameters TensorBoard's HParams tab shows; seeds of one configuration form a group.
     pub fn hparams(&self) -> HParams {
-        HParams { values: Vec::new(), group: format!("mnist_dcn {}", self.run_name()), family: Family::Dcn }
-            .add("activation", value_name(&self.activation))
-            .add("optimizer", value_name(&self.optimizer.kind))
+        HParams::new(format!("mnist_dcn {}", self.run_name()), METRICS)
+            .choice("activation", &self.activation)
+            .choice("optimizer", &self.optimizer.kind)
             .add("lr", self.optimizer.lr)
-            .add("init", value_name(&self.init))
+            .choice("init", &self.init)
             .add("batch_size", self.batch_size)
-            .add("program", "mnist_dcn")
-            .add("dataset", value_name(&self.dataset))
+            .one_of("program", "mnist_dcn", &["mnist_dcn"])
+            .choice("dataset", &self.dataset)
             .add("steps", self.iterations())
             .add("seed", self.seed)
     }
 
     /// Every check on the settings, for flags and for a config.json read back alike.
     pub fn validate(&self) -> Result<()> {
+        if !(0..=MAX_EMBEDDING).contains(&self.embedding_samples) {
+            bail!("--embedding-samples must be between 0 and {MAX_EMBEDDING}, got {}", self.embedding_samples);
+        }
         if !(1..=MAX_ITERATIONS).contains(&self.iterations()) {
             bail!("--iterations must be between 1 and {MAX_ITERATIONS}, got {}", self.iterations());
         }

@@ -1,15 +1,19 @@
-//! Validation and test error, the test set's confusion matrix and its first misclassified digits:
-//! all computed on the device (eval mode: no dropout) and read back in one transfer.
+//! Validation and test error, the test set's confusion matrix, its first misclassified digits and
+//! a precision-recall curve per digit: all computed on the device (eval mode: no dropout) and read
+//! back in one transfer.
 use crate::dcn::mnist::Split;
 use crate::dcn::model::Dcn;
 use crate::dcn::train::host;
 use anyhow::Result;
+use tensorboard_writer::tensor::{pr_curve_rows, pr_curves_from_rows};
 use tch::nn::ModuleT;
 use tch::{Kind, Tensor};
 
 pub const CLASSES: usize = 10;
 /// Misclassified test images kept per evaluation (for the TensorBoard image).
 pub const SHOWN: usize = 16;
+/// Thresholds of each PR curve (PyTorch's default).
+pub const PR_THRESHOLDS: usize = 127;
 
 pub struct Evaluation {
     pub validation_accuracy: f64,
@@ -18,18 +22,21 @@ pub struct Evaluation {
     pub confusion: [[u32; CLASSES]; CLASSES],
     /// Up to [`SHOWN`] misclassified test images: pixels (28×28 in [0, 1]), predicted, true label.
     pub misclassified: Vec<(Vec<f32>, usize, usize)>,
+    /// Per digit, test set, one-vs-rest on the softmax probability: TP, FP, TN, FN, precision,
+    /// recall at [`PR_THRESHOLDS`] thresholds.
+    pub pr_curves: Vec<[Vec<f64>; 6]>,
 }
 
 const CHUNK: i64 = 1000;
 
-/// Predicted classes of `split`, in chunks (no gradients, no dropout).
-fn predictions(net: &Dcn, split: &Split) -> Tensor {
+/// Logits of `split`, in chunks (no gradients, no dropout).
+fn logits(net: &Dcn, split: &Split) -> Tensor {
     tch::no_grad(|| {
         let n = split.len();
         let chunks: Vec<Tensor> = (0..n)
             .step_by(CHUNK as usize)
             .map(|start| {
-                net.forward_t(&split.images.narrow(0, start, CHUNK.min(n - start)), false).argmax(-1, false)
+                net.forward_t(&split.images.narrow(0, start, CHUNK.min(n - start)), false)
             })
             .collect();
         Tensor::cat(&chunks, 0)
@@ -39,8 +46,14 @@ fn predictions(net: &Dcn, split: &Split) -> Tensor {
 pub fn evaluate(net: &Dcn, validation: &Split, test: &Split) -> Result<Evaluation> {
     let (n_val, n_test) = (validation.len(), test.len());
     let device = test.labels.device();
-    let val_correct = predictions(net, validation).eq_tensor(&validation.labels).sum(Kind::Double);
-    let pred = predictions(net, test);
+    let val_correct = logits(net, validation).argmax(-1, false).eq_tensor(&validation.labels).sum(Kind::Double);
+    let test_logits = logits(net, test);
+    let pred = test_logits.argmax(-1, false);
+    let probs = test_logits.softmax(-1, Kind::Float);
+    let digits: Vec<(Tensor, Tensor)> =
+        (0..CLASSES as i64).map(|c| (test.labels.eq(c), probs.select(1, c))).collect();
+    let pairs: Vec<(&Tensor, &Tensor)> = digits.iter().map(|(l, p)| (l, p)).collect();
+    let pr_rows = tch::no_grad(|| pr_curve_rows(&pairs, PR_THRESHOLDS))?.flatten(0, -1);
     let right = pred.eq_tensor(&test.labels);
     let test_correct = right.sum(Kind::Double);
     let cells = (&test.labels * CLASSES as i64 + &pred).to_kind(Kind::Int64);
@@ -63,6 +76,7 @@ pub fn evaluate(net: &Dcn, validation: &Split, test: &Split) -> Result<Evaluatio
         pred.index_select(0, &idx).to_kind(Kind::Double),
         test.labels.index_select(0, &idx).to_kind(Kind::Double),
         images,
+        pr_rows,
     ];
     let v = host::read_f64(&Tensor::cat(&parts, 0), "the evaluation")?;
     let mut matrix = [[0u32; CLASSES]; CLASSES];
@@ -71,8 +85,13 @@ pub fn evaluate(net: &Dcn, validation: &Split, test: &Split) -> Result<Evaluatio
     }
     let k = k as usize;
     let base = 2 + CLASSES * CLASSES;
-    let (top, preds, labels, pixels) =
-        (&v[base..base + k], &v[base + k..base + 2 * k], &v[base + 2 * k..base + 3 * k], &v[base + 3 * k..]);
+    let pixels_end = base + 3 * k + k * 784;
+    let (top, preds, labels, pixels) = (
+        &v[base..base + k],
+        &v[base + k..base + 2 * k],
+        &v[base + 2 * k..base + 3 * k],
+        &v[base + 3 * k..pixels_end],
+    );
     let misclassified = (0..k)
         .filter(|&i| top[i] > 0.0)
         .map(|i| {
@@ -88,5 +107,6 @@ pub fn evaluate(net: &Dcn, validation: &Split, test: &Split) -> Result<Evaluatio
         test_accuracy: v[1] / n_test as f64,
         confusion: matrix,
         misclassified,
+        pr_curves: pr_curves_from_rows(&v[pixels_end..], PR_THRESHOLDS)?,
     })
 }

@@ -7,6 +7,7 @@ pub mod evaluate;
 pub mod host;
 pub mod monitor;
 pub mod trainer;
+pub mod views;
 
 pub use config::TrainConfig;
 

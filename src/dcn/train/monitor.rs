@@ -3,10 +3,11 @@
 use crate::dcn::model::{Dcn, DcnActivation, Probe, LAYERS};
 use crate::dcn::train::host;
 use crate::run::{Diverged, Run};
-use crate::tensorboard::histogram::{stats_from_rows, DeviceHistogram};
-use crate::tensorboard::proto::Value;
+use crate::tensorboard::summary::histogram_with_statistics;
 use crate::tensorboard::tags;
-use crate::tensorboard::writer::{histogram, scalar};
+use tensorboard_writer::proto::Value;
+use tensorboard_writer::summary::scalar;
+use tensorboard_writer::tensor::{stats_from_rows, DeviceHistogram};
 use anyhow::Result;
 use tch::{Device, Kind, Tensor};
 
@@ -96,7 +97,7 @@ impl Monitor {
         let named = probe.map(|(p, net)| monitored(p, net)).unwrap_or_default();
         let tensors: Vec<&Tensor> = named.iter().map(|(_, t)| t).collect();
         if !tensors.is_empty() {
-            parts.push(self.hist.rows(&tensors).flatten(0, -1));
+            parts.push(self.hist.rows(&tensors)?.flatten(0, -1));
             if let Some((p, net)) = probe {
                 parts.push(self.extra(p, net, device));
             }
@@ -116,10 +117,10 @@ impl Monitor {
             let mut out: Vec<Value> = named
                 .iter()
                 .zip(stats_from_rows(&rest[..width], &numels))
-                .flat_map(|((tag, _), s)| histogram(tag, &s))
+                .flat_map(|((tag, _), s)| histogram_with_statistics(tag, &s))
                 .collect();
             out.extend(self.extra_values(&rest[width..]));
-            run.summary.write(step, out)?;
+            run.summary.add_summary(out, step)?;
         }
         Ok(*loss_values.last().unwrap_or(&f64::NAN))
     }

@@ -10,6 +10,7 @@ use crate::dcn::optim::Optimizer;
 use crate::dcn::train::checkpoint::{self, generator_key, Meta};
 use crate::dcn::train::evaluate::{evaluate, Evaluation};
 use crate::dcn::train::monitor::Monitor;
+use crate::dcn::train::views;
 use crate::dcn::train::{TrainConfig, TrainReport};
 use crate::native::device::DeviceArg;
 use crate::native::generator;
@@ -19,7 +20,7 @@ use crate::run::progress::{progress_bar, say};
 use crate::run::{Outcome, Run};
 use crate::tensorboard::images::{confusion_png, digits_png, tile_png};
 use crate::tensorboard::tags::{self, TEST_ACCURACY, TEST_ERROR, VALIDATION_ACCURACY, VALIDATION_ERROR};
-use crate::tensorboard::writer::scalar;
+use tensorboard_writer::summary::scalar;
 use anyhow::{bail, Context, Result};
 use indicatif::ProgressBar;
 use std::collections::HashMap;
@@ -94,11 +95,12 @@ impl<'a> Trainer<'a> {
         let cfg = self.cfg;
         let (n, iterations) = (self.train.len(), cfg.iterations());
         if self.start_step == 0 {
-            run.summary.add_png(
+            run.summary.add_figure(
                 tags::INPUTS,
                 tile_png(&self.train.images.narrow(0, 0, 16.min(n)), 8, 3)?,
                 0,
             )?;
+            views::log_start(run, &self.net)?;
         }
         let pb = progress_bar(iterations as u64, !cfg.quiet, "it");
         pb.set_position(self.start_step as u64);
@@ -123,6 +125,9 @@ impl<'a> Trainer<'a> {
         let seconds = start.elapsed().as_secs_f64();
         pb.finish_and_clear();
         write_with(&run.dir().join("model.safetensors"), |tmp| Ok(self.vs.save(tmp)?))?;
+        if outcome == Outcome::Complete {
+            views::log_embedding(run, &self.net, &self.test, cfg.embedding_samples, step)?;
+        }
         let (validation_accuracy, test_accuracy) =
             last_eval.map(|e| (e.validation_accuracy, e.test_accuracy)).unwrap_or((f64::NAN, f64::NAN));
         Ok(TrainReport {
@@ -184,18 +189,19 @@ impl<'a> Trainer<'a> {
     }
 
     fn log_evaluation(&self, run: &mut Run, step: i64, e: &Evaluation) -> Result<()> {
-        run.summary.write(
-            step,
+        run.summary.add_summary(
             vec![
                 scalar(VALIDATION_ERROR, 1.0 - e.validation_accuracy),
                 scalar(TEST_ERROR, 1.0 - e.test_accuracy),
                 scalar(VALIDATION_ACCURACY, e.validation_accuracy),
                 scalar(TEST_ACCURACY, e.test_accuracy),
             ],
+            step,
         )?;
-        run.summary.add_png(tags::FILTERS, tile_png(self.net.conv1_filters(), 8, 8)?, step)?;
-        run.summary.add_png(tags::CONFUSION, confusion_png(&e.confusion)?, step)?;
-        run.summary.add_png(tags::MISCLASSIFIED, digits_png(&e.misclassified)?, step)
+        run.summary.add_figure(tags::FILTERS, tile_png(self.net.conv1_filters(), 8, 8)?, step)?;
+        run.summary.add_figure(tags::CONFUSION, confusion_png(&e.confusion)?, step)?;
+        run.summary.add_figure(tags::MISCLASSIFIED, digits_png(&e.misclassified)?, step)?;
+        views::log_pr_curves(run, e, step)
     }
 
     /// What [`checkpoint::save`] writes: weights, optimizer state, epoch order and this device's generator.

@@ -125,3 +125,8 @@ pub fn histogram_raw(tag: &str, h: HistogramProto) -> Result<Value> {
 pub(crate) fn histogram_proto(tag: &str, h: HistogramProto) -> Value {
     Value { tag: tag.into(), metadata: None, kind: Some(value::Kind::Histo(h)) }
 }
+
+/// The histogram of [`HistogramStats`] (computed elsewhere, for example on a device).
+pub fn histogram_stats(tag: &str, s: &HistogramStats) -> Value {
+    histogram_proto(tag, s.to_proto())
+}
