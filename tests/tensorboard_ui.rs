@@ -3,6 +3,8 @@
 mod common;
 #[path = "tensorboard_ui/hparams.rs"]
 mod hparams;
+#[path = "tensorboard_ui/tutorial.rs"]
+mod tutorial;
 use common::TensorBoard;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -115,6 +117,7 @@ fn tensorboard_serves_every_tag_step_hparam_and_image_of_real_runs() {
     check_steps(&s);
     hparams::check_hparams(&s);
     check_images(&s);
+    tutorial::check_tutorial_tabs(&s);
 }
 
 /// Each trained network is one run; the sweep's parent directory is not a run.
