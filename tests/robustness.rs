@@ -7,6 +7,8 @@ mod checkpoints;
 mod common;
 #[path = "robustness/disk.rs"]
 mod disk;
+#[path = "robustness/events.rs"]
+mod events;
 #[path = "robustness/inputs.rs"]
 mod inputs;
 #[path = "robustness/locks.rs"]

@@ -67,11 +67,11 @@ fn kill_9_mid_logging_loses_nothing_logged() {
         assert_eq!((*step, *v), (i as i64, i as f32 * 0.5));
     }
     let hist = common::tagged(&events, "h");
-    assert!(hist.len() as i64 >= last / 10 + 1);
+    assert!(hist.len() as i64 > last / 10);
     for (step, v) in &hist {
         let Some(value::Kind::Histo(h)) = &v.kind else { panic!() };
         assert_eq!(h.bucket.iter().sum::<f64>(), 1000.0, "histogram at {step}");
     }
-    assert!(common::tagged(&events, "t/text_summary").len() as i64 >= last / 50 + 1);
+    assert!(common::tagged(&events, "t/text_summary").len() as i64 > last / 50);
     println!("killed after step {last}: {} events read back, {} bytes", events.len(), bytes.len());
 }

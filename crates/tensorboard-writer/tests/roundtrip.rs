@@ -383,11 +383,11 @@ fn pr_curve_of_a_hand_computed_case() {
     // At threshold 0 everything is predicted positive.
     assert_eq!((r[0][0], r[1][0], r[2][0], r[3][0]), (2.0, 2.0, 0.0, 0.0));
     // Threshold k/126: TP counts predictions ≥ it among positives (0.1 and 0.35).
-    for k in 0..127 {
+    for (k, (&tp_k, &fp_k)) in r[0].iter().zip(&r[1]).enumerate() {
         let t = k as f32 / 126.0;
         let tp = preds.iter().zip(labels).filter(|(p, l)| *l && **p >= t).count() as f32;
         let fp = preds.iter().zip(labels).filter(|(p, l)| !*l && **p >= t).count() as f32;
-        assert_eq!((r[0][k], r[1][k]), (tp, fp), "threshold {k}");
+        assert_eq!((tp_k, fp_k), (tp, fp), "threshold {k}");
     }
     let (step, r) = rows_of("pr/raw");
     assert_eq!(step, 4);

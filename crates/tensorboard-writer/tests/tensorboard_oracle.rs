@@ -30,7 +30,7 @@ fn write_logdir(dir: &Path) -> Result<(), tensorboard_writer::Error> {
     }
     let img: Vec<f32> = (0..3 * 32 * 48).map(|i| (i % 48) as f32 / 47.0).collect();
     w.add_image("image/chw", &img, &[3, 32, 48], DataFormat::Chw, 0)?;
-    let batch = vec![200u8; 10 * 1 * 28 * 28];
+    let batch = vec![200u8; 10 * 28 * 28]; // 10 images, 1 channel
     w.add_images("image/batch", &batch, &[10, 1, 28, 28], DataFormat::Nchw, 1)?;
     w.add_text("notes", "**bold** text", 0)?;
     w.add_text("notes", "second", 5)?;
