@@ -55,10 +55,11 @@ submission:
 	[ -f report/REPORT.pdf ] || $(MAKE) report
 	scripts/submission $(NETID) report/REPORT.pdf
 
-# Every test of the workspace (nnlab and crates/tensorboard-writer), the crate's checked by TensorBoard's
-# own server from .venv-test.
+# The SummaryWriter crate's tests on their own (no libtorch: its `tch` feature off), then every test of
+# the workspace; TensorBoard's own server from .venv-test checks the crate's files.
 test:
 	scripts/setup test
+	TENSORBOARD_PYTHON=$(CURDIR)/.venv-test/bin/python $(CARGO) test --release -p tensorboard-writer --no-fail-fast
 	TENSORBOARD_PYTHON=$(CURDIR)/.venv-test/bin/python $(CARGO) test --release --workspace --no-fail-fast
 
 bench: build

@@ -42,9 +42,10 @@ pub fn health(layer: &str, what: &str) -> String {
     format!("1_health/{layer}_{what}")
 }
 
-/// The precision-recall curve of one digit (one-vs-rest, test set).
+/// The precision-recall curve of one digit (one-vs-rest, test set); the PR Curves tab shows the ten
+/// as cards of one section.
 pub fn pr_curve(digit: usize) -> String {
-    format!("digit_{digit}")
+    format!("pr_test/digit_{digit}")
 }
 
 /// The projector's embedding of fc1's activations.

@@ -72,11 +72,11 @@ fn check_projector(s: &Served) {
 
 fn check_pr_curves(s: &Served) {
     let tags = s.tb.get_json("/data/plugin/pr_curves/tags");
-    let want: BTreeSet<String> = (0..10).map(|d| format!("digit_{d}")).collect();
+    let want: BTreeSet<String> = (0..10).map(|d| format!("pr_test/digit_{d}")).collect();
     assert_eq!(keys(&tags[&s.dcn]), want);
     let (mut positives, mut all) = (0.0, 0.0);
     for d in 0..10 {
-        let r = s.tb.get_json(&format!("/data/plugin/pr_curves/pr_curves?run={}&tag=digit_{d}", url_encode(&s.dcn)));
+        let r = s.tb.get_json(&format!("/data/plugin/pr_curves/pr_curves?run={}&tag=pr_test%2Fdigit_{d}", url_encode(&s.dcn)));
         let entries = r[&s.dcn].as_array().unwrap();
         let steps: Vec<i64> = entries.iter().map(|e| e["step"].as_i64().unwrap()).collect();
         assert_eq!(steps, [1100, 2200], "digit {d}");
