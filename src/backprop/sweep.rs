@@ -7,6 +7,7 @@ use crate::cli::Exit;
 use crate::plot::boundary::{draw_panels, panels_size, BoundaryGrid, Panel};
 use crate::plot::{png_bytes, png_file};
 use crate::run::console;
+use crate::native::memory;
 use crate::run::files::write_file;
 use crate::run::{Outcome, Run, RunDir, RunStatus};
 use crate::tensorboard::histogram::device_stats;
@@ -158,8 +159,9 @@ impl Sweep<'_> {
             }
             Ok(())
         };
+        let what = format!("training {name} on {} rows", self.train.len());
         let outcome = data_image().and_then(|()| {
-            fit_model(model.as_mut(), self.train, &self.fit, |m, step, loss| {
+            memory::guard(what, || fit_model(model.as_mut(), self.train, &self.fit, |m, step, loss| {
                 final_loss = loss;
                 let named = m.named_parameters();
                 let tensors: Vec<&tch::Tensor> = named.iter().map(|(_, t)| t).collect();
@@ -168,7 +170,7 @@ impl Sweep<'_> {
                     values.extend(histogram(tag, &stats));
                 }
                 run.summary.write(step, values)
-            })
+            }))
         });
         let outcome = match outcome {
             Ok(o) => o,
@@ -178,7 +180,10 @@ impl Sweep<'_> {
             }
         };
         let seconds = start.elapsed().as_secs_f64();
-        match self.record(model.as_mut(), name, title, &mut run, outcome, final_loss, seconds) {
+        let recorded = memory::guard(format!("evaluating {name}"), || {
+            self.record(model.as_mut(), name, title, &mut run, outcome, final_loss, seconds)
+        });
+        match recorded {
             Ok(done) => {
                 run.finish(Ok(outcome), done.0.steps)?;
                 Ok(done)

@@ -120,7 +120,9 @@ impl RunDir {
 impl Drop for RunDir {
     fn drop(&mut self) {
         if self.started && !self.finished {
-            let msg = "the program stopped before the run ended (an internal error)".to_string();
+            // The panic's own line (out of memory, say) when there is one.
+            let msg = crate::native::memory::last_panic()
+                .unwrap_or_else(|| "the program stopped before the run ended (an internal error)".into());
             let _ = self.finish_as(RunStatus::Failed, msg, None);
         }
         interrupt::unregister(&self.dir);

@@ -13,6 +13,7 @@ pub use config::TrainConfig;
 use crate::dcn::mnist::MnistData;
 use crate::native::device::DeviceArg;
 use crate::run::console;
+use crate::native::memory;
 use crate::run::files::write_file;
 use crate::run::{Outcome, Run, RunDir};
 use anyhow::{bail, Context, Result};
@@ -44,7 +45,7 @@ pub struct TrainReport {
 pub fn train(cfg: &TrainConfig, device: Device, data: &MnistData) -> Result<TrainReport> {
     cfg.validate()?;
     let cfg = cfg.resolved();
-    let trainer = Trainer::new(&cfg, device, data, 0)?;
+    let trainer = memory::guard("creating the network", || Trainer::new(&cfg, device, data, 0))?;
     let run = Run::create(&cfg.runs, "mnist_dcn", &cfg.run_name(), &cfg, &cfg.hparams())?;
     drive(trainer, run)
 }
@@ -97,7 +98,7 @@ pub fn resume_in(home: RunDir, cfg: &TrainConfig, device: Device, data: &MnistDa
             meta.optimizer_steps
         );
     }
-    let mut trainer = Trainer::new(cfg, device, data, meta.step)?;
+    let mut trainer = memory::guard("creating the network", || Trainer::new(cfg, device, data, meta.step))?;
     let note = trainer.load_checkpoint(&saved, &meta).with_context(|| format!("{}", ckpt.display()))?;
     let recorded = load_run_config(dir)?;
     if recorded.iterations() != cfg.iterations() {
@@ -120,7 +121,8 @@ pub fn resume_in(home: RunDir, cfg: &TrainConfig, device: Device, data: &MnistDa
 /// error as the status. The training error is the one returned, whatever else fails after it.
 fn drive(trainer: Trainer, mut run: Run) -> Result<TrainReport> {
     console::err(format!("run: {}", run.dir().display()));
-    let result = trainer.fit(&mut run).and_then(|report| {
+    let what = format!("training (batch {})", trainer.cfg.batch_size);
+    let result = memory::guard(what, || trainer.fit(&mut run)).and_then(|report| {
         write_file(&run.dir().join("result.json"), serde_json::to_string_pretty(&report)?.as_bytes())?;
         Ok(report)
     });
