@@ -6,6 +6,7 @@ use crate::backprop::record::NetResult;
 use crate::dcn::train::{TrainConfig, TrainReport};
 use crate::report::plan::{Job, Program};
 use crate::run::files::write_file;
+use crate::run::owned::{read_own, read_own_text};
 use crate::run::progress::{progress_bar, say};
 use crate::run::{RunStatus, Status};
 use crate::tensorboard::proto::Event;
@@ -157,7 +158,7 @@ impl Cache {
 }
 
 pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_own_text(path)?;
     serde_json::from_str(&text).with_context(|| format!("{} is not what nnlab writes there", path.display()))
 }
 
@@ -175,7 +176,7 @@ pub fn read_events_whole(dir: &Path) -> Result<Vec<Event>> {
     }
     let mut events = Vec::new();
     for f in files {
-        let bytes = std::fs::read(&f).with_context(|| format!("cannot read {}", f.display()))?;
+        let bytes = read_own(&f)?;
         let parsed = parse_records(&bytes).with_context(|| format!("{} is corrupt", f.display()))?;
         let whole: usize = parsed
             .iter()

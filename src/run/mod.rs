@@ -5,6 +5,7 @@ pub mod dir;
 pub mod files;
 pub mod interrupt;
 pub mod lock;
+pub mod owned;
 pub mod progress;
 pub mod status;
 

@@ -53,7 +53,7 @@ pub fn train(cfg: &TrainConfig, device: Device, data: &MnistData) -> Result<Trai
 /// The configuration of the run in `dir`, as config.json recorded it (checked like the flags).
 pub fn load_run_config(dir: &Path) -> Result<TrainConfig> {
     let path = dir.join("config.json");
-    let text = std::fs::read_to_string(&path)
+    let text = crate::run::owned::read_own_text(&path)
         .with_context(|| format!("cannot read {} (is {} a run directory?)", path.display(), dir.display()))?;
     let cfg: TrainConfig = serde_json::from_str(&text)
         .with_context(|| format!("{} is not an nnlab mnist_dcn configuration", path.display()))?;
