@@ -77,6 +77,7 @@ fn run(args: Args) -> Result<Exit> {
         (full, None)
     } else {
         let (mut train, mut test) = train_test_split(&full, args.test_fraction, gd.seed)?;
+        drop(full); // the split copies the rows: the whole table is not needed any more
         standardize_checked(&mut train, &mut [&mut test]).with_context(|| data_name.clone())?;
         (train, Some(test))
     };

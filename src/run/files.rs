@@ -65,6 +65,7 @@ pub(crate) fn write_unguarded(path: &Path, write: impl FnOnce(&Path) -> Result<(
     let (tmp, file) = create_partial(path, &name)?;
     let through = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
     let result = write(&through)
+        .map_err(|e| name_partial(e, &through, &tmp))
         .and_then(|()| ensure_replaceable(path))
         .and_then(|()| Ok(std::fs::rename(&tmp, path)?));
     drop(file);
@@ -72,6 +73,16 @@ pub(crate) fn write_unguarded(path: &Path, write: impl FnOnce(&Path) -> Result<(
         let _ = std::fs::remove_file(&tmp);
     }
     result.with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `e` with the descriptor's path (which a writer may quote) replaced by the temporary file's name.
+fn name_partial(e: anyhow::Error, through: &Path, tmp: &Path) -> anyhow::Error {
+    let line = crate::cli::error_line(&e);
+    let fd = through.display().to_string();
+    match line.contains(&fd) {
+        true => anyhow::anyhow!(line.replace(&fd, &tmp.display().to_string())),
+        false => e,
+    }
 }
 
 /// A new, empty temporary file beside `path`, created with O_EXCL under a random name.
