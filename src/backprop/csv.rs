@@ -6,7 +6,7 @@
 //! straight into the feature tensor. So reading holds the features once (8 bytes per value) plus the
 //! labels (8 bytes per row) and one line, never a growing copy of the table.
 use crate::backprop::data::LabeledData;
-use crate::native::memory::{self, OutOfMemory};
+use crate::native::memory;
 use crate::run::owned::open_input;
 use anyhow::{bail, Context, Result};
 use std::io::{BufRead, BufReader, Read};
@@ -158,10 +158,10 @@ fn read_table<'a>(
         if (raw_labels.len() + 1).saturating_mul(cols) > MAX_CELLS {
             bail!("{name}:{}: more than {MAX_CELLS} values; this program trains on smaller tables", rows.lineno);
         }
-        raw_labels.try_reserve(1).map_err(|_| OutOfMemory {
-            what: format!("reading {name}"),
-            bytes: Some(8 * 2 * raw_labels.len() as u64),
-        })?;
+        if raw_labels.len() == raw_labels.capacity() {
+            let more = raw_labels.len().max(1024);
+            memory::try_reserve(&mut raw_labels, more, &format!("reading {name}"))?;
+        }
         raw_labels.push(label);
     }
     if raw_labels.is_empty() {
@@ -186,13 +186,17 @@ fn read_table<'a>(
     if r != n || again.cols != rows.cols {
         bail!("{name} changed while being read");
     }
-    let labels = raw_labels.iter().map(|l| classes.partition_point(|c| c < l) as i64).collect();
+    let mut labels = Vec::new();
+    memory::try_reserve(&mut labels, n, &format!("reading {name}"))?;
+    labels.extend(raw_labels.iter().map(|l| classes.partition_point(|c| c < l) as i64));
     Ok(Table { rows: n, cols, features, labels, classes })
 }
 
 /// The sorted distinct labels, checked: two to [`MAX_CLASSES`], and a one-hot table within bounds.
 fn classes_of(raw_labels: &[f64], name: &str) -> Result<Vec<f64>> {
-    let mut classes = raw_labels.to_vec();
+    let mut classes: Vec<f64> = Vec::new();
+    memory::try_reserve(&mut classes, raw_labels.len(), &format!("reading {name}"))?;
+    classes.extend_from_slice(raw_labels);
     classes.sort_by(f64::total_cmp);
     classes.dedup();
     if classes.len() < 2 {

@@ -3,6 +3,7 @@
 use crate::backprop::csv::read_csv_checked;
 use crate::backprop::rng::Rng;
 use crate::dcn::idx::read_idx;
+use crate::native::memory;
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
@@ -67,6 +68,10 @@ pub struct MnistData {
 /// MNIST's split: of the 60,000 training images the first 55,000 train and the last 5,000 validate;
 /// the 10,000 test images test. The 5k subset is split 4,000 / 500 / 500.
 pub fn load(kind: DatasetKind, dir: &Path) -> Result<MnistData> {
+    memory::guard(format!("loading {}", dir.display()), || load_unguarded(kind, dir))
+}
+
+fn load_unguarded(kind: DatasetKind, dir: &Path) -> Result<MnistData> {
     if !dir.is_dir() {
         bail!("data directory {} does not exist: {}", dir.display(), kind.setup_hint());
     }

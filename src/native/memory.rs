@@ -3,7 +3,8 @@
 //! message holds libtorch's text. [`guard`] turns such a panic into an [`OutOfMemory`] error naming
 //! what was being done and how many bytes were asked for; a failure outside any guard is still one
 //! line, printed by the program's panic hook through [`panic_line`]. Large Rust buffers whose size
-//! comes from input are reserved with [`try_vec`], which fails the same way instead of aborting.
+//! comes from input are reserved with [`try_reserve`], which fails the same way; any other failed Rust
+//! allocation ends the process with one line ([`Checked`], the global allocator) instead of an abort.
 use std::cell::RefCell;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::Mutex;
@@ -128,14 +129,20 @@ pub fn tch<T>(what: &str, result: Result<T, tch::TchError>) -> anyhow::Result<T>
     })
 }
 
-/// An empty vector with room for `n` items, or an [`OutOfMemory`] error for `what`.
-pub fn try_vec<T>(n: usize, what: &str) -> anyhow::Result<Vec<T>> {
-    let mut v = Vec::new();
-    v.try_reserve_exact(n).map_err(|_| OutOfMemory {
-        what: format!("reserving {what}"),
-        bytes: Some((n as u64).saturating_mul(std::mem::size_of::<T>() as u64)),
-    })?;
-    Ok(v)
+/// Room for `n` more items in `v`, or an [`OutOfMemory`] error for `what` (not [`Checked`]'s exit).
+pub fn try_reserve<T>(v: &mut Vec<T>, n: usize, what: &str) -> anyhow::Result<()> {
+    FALLIBLE.with(|f| f.set(true));
+    let reserved = v.try_reserve(n);
+    FALLIBLE.with(|f| f.set(false));
+    reserved.map_err(|_| {
+        let bytes = (v.len().saturating_add(n) as u64).saturating_mul(std::mem::size_of::<T>() as u64);
+        OutOfMemory { what: what.into(), bytes: Some(bytes) }.into()
+    })
+}
+
+thread_local! {
+    /// Set while [`try_reserve`] asks: a failure then returns null to it instead of exiting.
+    static FALLIBLE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Bytes this process may still allocate: what `ulimit -v` leaves beyond what it has mapped, and
@@ -176,4 +183,72 @@ pub fn ensure_fits(bytes: u64, what: &str) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The program's name for [`Checked`]'s line (set once by `main`).
+static PROGRAM: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+/// Names the program in the line [`Checked`] prints.
+pub fn set_program(name: &'static str) {
+    let _ = PROGRAM.set(name);
+}
+
+/// The system allocator, except that a failed allocation (Rust's own buffers: a table's labels, a
+/// line) ends the process with one line `<program>: error: out of memory while … N bytes` and exit
+/// status 1, instead of Rust's abort with a backtrace. The line is formatted without allocating.
+pub struct Checked;
+
+// SAFETY: every call is passed to the system allocator unchanged; only a null result is acted on.
+unsafe impl std::alloc::GlobalAlloc for Checked {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        checked(std::alloc::System.alloc(layout), layout.size())
+    }
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        checked(std::alloc::System.alloc_zeroed(layout), layout.size())
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        std::alloc::System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        checked(std::alloc::System.realloc(ptr, layout, new_size), new_size)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Checked = Checked;
+
+/// A stack buffer that formats without allocating (what does not fit is cut).
+struct Line {
+    buf: [u8; 512],
+    len: usize,
+}
+
+impl std::fmt::Write for Line {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let n = s.len().min(self.buf.len() - self.len);
+        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
+        self.len += n;
+        Ok(())
+    }
+}
+
+fn checked(ptr: *mut u8, size: usize) -> *mut u8 {
+    // Rust would abort on an infallible allocation that fails; a fallible one gets its null.
+    let fallible = FALLIBLE.try_with(|f| f.get()).unwrap_or(false);
+    if ptr.is_null() && size > 0 && !fallible && !std::thread::panicking() {
+        use std::fmt::Write;
+        let mut line = Line { buf: [0; 512], len: 0 };
+        let program = PROGRAM.get().copied().unwrap_or("nnlab");
+        let _ = DOING.try_with(|d| match d.try_borrow().ok().as_ref().and_then(|d| d.last()) {
+            Some(what) => write!(line, "{program}: error: out of memory while {what}"),
+            None => write!(line, "{program}: error: out of memory"),
+        });
+        let _ = writeln!(line, ": could not allocate {size} bytes (use smaller sizes, or allow more memory)");
+        // SAFETY: write(2) of a buffer we own to stderr, then _exit: nothing here allocates.
+        unsafe {
+            libc::write(2, line.buf.as_ptr().cast(), line.len);
+            libc::_exit(1);
+        }
+    }
+    ptr
 }
