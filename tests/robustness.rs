@@ -9,6 +9,8 @@ mod common;
 mod disk;
 #[path = "robustness/inputs.rs"]
 mod inputs;
+#[path = "robustness/links.rs"]
+mod links;
 #[path = "robustness/locks.rs"]
 mod locks;
 #[path = "robustness/signals.rs"]
