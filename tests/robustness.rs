@@ -9,10 +9,14 @@ mod common;
 mod disk;
 #[path = "robustness/inputs.rs"]
 mod inputs;
+#[path = "robustness/limits.rs"]
+mod limits;
 #[path = "robustness/links.rs"]
 mod links;
 #[path = "robustness/locks.rs"]
 mod locks;
+#[path = "robustness/memory.rs"]
+mod memory;
 #[path = "robustness/signals.rs"]
 mod signals;
 #[path = "robustness/stdout.rs"]

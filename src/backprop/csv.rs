@@ -104,7 +104,9 @@ impl<'a, R: BufRead> Rows<'a, R> {
             }
             if *cols == 0 {
                 if fields < 2 {
-                    bail!("{name}:{lineno}: a row needs at least one feature and a label, found {fields} field");
+                    bail!(
+                        "{name}:{lineno}: a row needs at least one feature and a label, found {fields} field"
+                    );
                 }
                 *cols = fields;
             } else if fields != *cols {
@@ -156,7 +158,10 @@ fn read_table<'a>(
     while let Some(values) = rows.next_row(check)? {
         let (cols, label) = (values.len(), values[values.len() - 1]);
         if (raw_labels.len() + 1).saturating_mul(cols) > MAX_CELLS {
-            bail!("{name}:{}: more than {MAX_CELLS} values; this program trains on smaller tables", rows.lineno);
+            bail!(
+                "{name}:{}: more than {MAX_CELLS} values; this program trains on smaller tables",
+                rows.lineno
+            );
         }
         if raw_labels.len() == raw_labels.capacity() {
             let more = raw_labels.len().max(1024);
@@ -179,7 +184,8 @@ fn read_table<'a>(
     let mut again = Rows::new(open()?, name);
     let mut r = 0;
     while let Some(values) = again.next_row(check)? {
-        let row = dst.get_mut(r * cols..(r + 1) * cols).with_context(|| format!("{name} grew while being read"))?;
+        let row =
+            dst.get_mut(r * cols..(r + 1) * cols).with_context(|| format!("{name} grew while being read"))?;
         row.copy_from_slice(&values[..cols]);
         r += 1;
     }

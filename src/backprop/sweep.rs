@@ -4,10 +4,10 @@ use crate::backprop::data::LabeledData;
 use crate::backprop::fit::{fit_model, FitConfig, GdModel};
 use crate::backprop::record::{NetConfig, NetResult};
 use crate::cli::Exit;
+use crate::native::memory;
 use crate::plot::boundary::{draw_panels, panels_size, BoundaryGrid, Panel};
 use crate::plot::{png_bytes, png_file};
 use crate::run::console;
-use crate::native::memory;
 use crate::run::files::write_file;
 use crate::run::{Outcome, Run, RunDir, RunStatus};
 use crate::tensorboard::histogram::device_stats;
@@ -161,16 +161,18 @@ impl Sweep<'_> {
         };
         let what = format!("training {name} on {} rows", self.train.len());
         let outcome = data_image().and_then(|()| {
-            memory::guard(what, || fit_model(model.as_mut(), self.train, &self.fit, |m, step, loss| {
-                final_loss = loss;
-                let named = m.named_parameters();
-                let tensors: Vec<&tch::Tensor> = named.iter().map(|(_, t)| t).collect();
-                let mut values = vec![scalar(tags::TRAIN_LOSS, loss)];
-                for ((tag, _), stats) in named.iter().zip(device_stats(&tensors)?) {
-                    values.extend(histogram(tag, &stats));
-                }
-                run.summary.write(step, values)
-            }))
+            memory::guard(what, || {
+                fit_model(model.as_mut(), self.train, &self.fit, |m, step, loss| {
+                    final_loss = loss;
+                    let named = m.named_parameters();
+                    let tensors: Vec<&tch::Tensor> = named.iter().map(|(_, t)| t).collect();
+                    let mut values = vec![scalar(tags::TRAIN_LOSS, loss)];
+                    for ((tag, _), stats) in named.iter().zip(device_stats(&tensors)?) {
+                        values.extend(histogram(tag, &stats));
+                    }
+                    run.summary.write(step, values)
+                })
+            })
         });
         let outcome = match outcome {
             Ok(o) => o,

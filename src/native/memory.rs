@@ -41,8 +41,13 @@ pub fn human(n: u64) -> String {
 /// CPU: "DefaultCPUAllocator: can't allocate memory: you tried to allocate N bytes"; CUDA: "CUDA out
 /// of memory. Tried to allocate 2.00 GiB"; else std::bad_alloc.
 pub fn allocation_failure(msg: &str) -> Option<Option<u64>> {
-    const MARKS: [&str; 5] =
-        ["can't allocate memory", "not enough memory", "out of memory", "bad_alloc", "Cannot allocate memory"];
+    const MARKS: [&str; 5] = [
+        "can't allocate memory",
+        "not enough memory",
+        "out of memory",
+        "bad_alloc",
+        "Cannot allocate memory",
+    ];
     if !MARKS.iter().any(|m| msg.contains(m)) {
         return None;
     }

@@ -6,8 +6,8 @@ use crate::backprop::record::NetResult;
 use crate::dcn::train::{TrainConfig, TrainReport};
 use crate::report::plan::{Job, Program};
 use crate::run::files::write_file;
-use crate::run::owned::{read_own, read_own_text};
 use crate::run::interrupt;
+use crate::run::owned::{read_own, read_own_text};
 use crate::run::progress::{progress_bar, say};
 use crate::run::{RunStatus, Status};
 use crate::tensorboard::proto::Event;
@@ -96,7 +96,8 @@ impl Cache {
             .stderr(Stdio::piped());
         // A signal passes on to the job, which stops and is marked interrupted: its directory gets no
         // job.json, so it is never reused. After a signal no job starts.
-        let child = interrupt::spawn_child(&mut cmd).with_context(|| format!("cannot run {}", exe.display()))?;
+        let child =
+            interrupt::spawn_child(&mut cmd).with_context(|| format!("cannot run {}", exe.display()))?;
         let Some(child) = child else { bail!("{}: not started: stopped by a signal", job.label) };
         let pid = child.id();
         let out = child.wait_with_output();
@@ -132,7 +133,9 @@ impl Cache {
         std::thread::scope(|s| {
             for _ in 0..workers.max(1) {
                 s.spawn(|| {
-                    while let Some(job) = queue.lock().ok().filter(|_| !interrupt::requested()).and_then(|mut q| q.pop_front()) {
+                    while let Some(job) =
+                        queue.lock().ok().filter(|_| !interrupt::requested()).and_then(|mut q| q.pop_front())
+                    {
                         let done = match self.cached(job) {
                             Ok(done) => Ok(done),
                             Err(why) => {

@@ -17,8 +17,9 @@ impl DirLock {
     pub fn acquire(dir: &Path) -> Result<DirLock> {
         let path = dir.join(".lock");
         // Never through a planted link, never blocking on a planted FIFO (owned::open_own).
-        let mut file = open_own(&path, OpenOptions::new().read(true).write(true).create(true).truncate(false))
-            .with_context(|| format!("cannot lock {}", dir.display()))?;
+        let mut file =
+            open_own(&path, OpenOptions::new().read(true).write(true).create(true).truncate(false))
+                .with_context(|| format!("cannot lock {}", dir.display()))?;
         // SAFETY: flock on a descriptor we own.
         if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
             let err = std::io::Error::last_os_error();

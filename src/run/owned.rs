@@ -72,7 +72,9 @@ fn open_checked(path: &Path, options: &mut OpenOptions, own: bool) -> Result<Fil
     let opened = options.custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC | nofollow).open(path);
     let file = match opened {
         Ok(f) => f,
-        Err(e) if own && e.raw_os_error() == Some(libc::ELOOP) => return Err(refuse(path, NotAFile::Symlink)),
+        Err(e) if own && e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(refuse(path, NotAFile::Symlink))
+        }
         Err(e) if e.raw_os_error() == Some(libc::EISDIR) => return Err(refuse(path, NotAFile::Directory)),
         Err(e) => return Err(e).with_context(|| format!("cannot open {}", path.display())),
     };

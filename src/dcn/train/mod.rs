@@ -12,8 +12,8 @@ pub use config::TrainConfig;
 
 use crate::dcn::mnist::MnistData;
 use crate::native::device::DeviceArg;
-use crate::run::console;
 use crate::native::memory;
+use crate::run::console;
 use crate::run::files::write_file;
 use crate::run::{Outcome, Run, RunDir};
 use anyhow::{bail, Context, Result};
