@@ -17,6 +17,8 @@ mod links;
 mod locks;
 #[path = "robustness/memory.rs"]
 mod memory;
+#[path = "robustness/report_signals.rs"]
+mod report_signals;
 #[path = "robustness/signals.rs"]
 mod signals;
 #[path = "robustness/stdout.rs"]
