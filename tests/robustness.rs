@@ -7,6 +7,8 @@ mod checkpoints;
 mod common;
 #[path = "robustness/disk.rs"]
 mod disk;
+#[path = "robustness/gzip.rs"]
+mod gzip;
 #[path = "robustness/inputs.rs"]
 mod inputs;
 #[path = "robustness/limits.rs"]
