@@ -24,7 +24,8 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Like [`write_file`] for a writer that takes a path (`write(tmp)` writes the whole file there;
 /// `tmp` names the temporary file's open descriptor, /proc/self/fd/N, so whatever is planted at its
-/// name meanwhile, the writer writes the file this process created).
+/// name meanwhile, the writer writes the file this process created). `tmp` has no extension: the
+/// writer must not pick its format by the name (tch's `VarStore::save` does).
 pub fn write_with(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let _writing = WRITING.lock().unwrap_or_else(PoisonError::into_inner);
     write_unguarded(path, write)
