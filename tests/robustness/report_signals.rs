@@ -45,6 +45,25 @@ fn wait_for_job(out: &Path, program: &str, report: &mut Child) {
     }
 }
 
+/// Waits until a DCN job has logged a training loss (it is training, past loading its data).
+fn wait_for_dcn_training(out: &Path, report: &mut Child) {
+    use nnlab::tensorboard::{reader, tags};
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let runs = common::subdirs(&out.join("runs"));
+        let training = runs.iter().flat_map(|c| common::subdirs(&c.join("mnist_dcn"))).any(|run| {
+            let events = reader::read_dir_events(&run).unwrap_or_default();
+            !reader::scalars(&events, tags::TRAIN_LOSS).is_empty()
+        });
+        if training {
+            return;
+        }
+        assert!(report.try_wait().unwrap().is_none(), "the report ended before a DCN job trained");
+        assert!(Instant::now() < deadline, "no DCN job trained");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// No job left running, and every cached job with its record is a complete run.
 fn check_after(out: &Path) {
     std::thread::sleep(Duration::from_millis(200));
@@ -66,7 +85,7 @@ fn sigterm_stops_the_jobs_cleanly_and_exits_130() {
     let out = tempfile::tempdir().unwrap();
     let mut report = start(out.path());
     wait_for_job(out.path(), "mnist_dcn", &mut report);
-    std::thread::sleep(Duration::from_millis(1500)); // into training
+    wait_for_dcn_training(out.path(), &mut report);
     kill(report.id(), libc::SIGTERM);
     let (code, stderr) = common::finish(report);
     common::assert_no_crash(&stderr);
