@@ -17,7 +17,8 @@ fn failed_out_of_memory(runs: &Path, program: &str, line: &str) {
 }
 
 /// In-range flags that need more memory than allowed: the DCN with maxout 8 at batch 4,000 and Part 1
-/// at its own size limit (2,000 examples × 100,000 hidden units).
+/// at its own size limit (2,000 examples × 100,000 hidden units): failed in training, or (Part 1,
+/// when not even its activations fit) refused by the size check before anything is created.
 #[test]
 fn in_range_flags_that_do_not_fit_are_one_line() {
     let runs = tempfile::tempdir().unwrap();
@@ -36,6 +37,17 @@ fn in_range_flags_that_do_not_fit_are_one_line() {
     let out = output_within(part1.arg(runs.path()), 120);
     let line = assert_one_error(&out, &["out of memory while training tanh-h100000 on 2000 rows", "bytes"]);
     failed_out_of_memory(runs.path(), "three_layer", &line);
+
+    // With less, the size check sees that even the activations cannot fit: refused before any run.
+    let runs = tempfile::tempdir().unwrap();
+    let part1 = common::cmd(
+        common::THREE,
+        &["--hidden", "100000", "--samples", "2000", "--passes", "2", "--quiet", "--no-plot", "--runs"],
+    );
+    let mut part1 = limited(part1, libc::RLIMIT_AS, 3 * GIB / 2);
+    let out = output_within(part1.arg(runs.path()), 120);
+    assert_one_error(&out, &["sizes [2, 100000, 2] on 2000 examples needs about 1.5 GiB, more than the"]);
+    assert!(common::snapshot(runs.path()).is_empty(), "nothing is created");
 }
 
 /// A CSV of 400,000 rows × 20 features (16.8 MB of text, 61 MiB as doubles) under limits from "not
