@@ -54,7 +54,8 @@ pub struct Refused {
 
 impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} is {}, not a regular file: refused", self.path.display(), self.found.describe())
+        let (path, found) = (self.path.display(), self.found.describe());
+        write!(f, "{path} is {found}, not a regular file of nnlab's own: refused")
     }
 }
 

@@ -23,6 +23,8 @@ enum Plant {
     Link,
     Fifo,
     Directory,
+    /// A hard link to the file outside (same filesystem).
+    HardLink,
 }
 
 impl Plant {
@@ -32,6 +34,7 @@ impl Plant {
             Plant::Link => std::os::unix::fs::symlink(victim, path).unwrap(),
             Plant::Fifo => mkfifo(path),
             Plant::Directory => std::fs::create_dir(path).unwrap(),
+            Plant::HardLink => std::fs::hard_link(victim, path).unwrap(),
         }
     }
 
@@ -40,6 +43,7 @@ impl Plant {
             Plant::Link => "is a symbolic link",
             Plant::Fifo => "is a FIFO",
             Plant::Directory => "is a directory",
+            Plant::HardLink => "is a file with other hard links",
         }
     }
 }
@@ -55,12 +59,12 @@ fn resume(dir: &Path) -> std::process::Output {
 #[test]
 fn planted_links_fifos_and_directories_are_refused() {
     let cases: [(&str, &[Plant]); 7] = [
-        (".lock", &[Plant::Link, Plant::Fifo, Plant::Directory]),
-        ("status.json", &[Plant::Link, Plant::Fifo, Plant::Directory]),
+        (".lock", &[Plant::Link, Plant::Fifo, Plant::Directory, Plant::HardLink]),
+        ("status.json", &[Plant::Link, Plant::Fifo, Plant::Directory, Plant::HardLink]),
         ("config.json", &[Plant::Link, Plant::Fifo]),
         ("checkpoint.json", &[Plant::Link]),
         ("checkpoint.safetensors", &[Plant::Link, Plant::Fifo]),
-        ("result.json", &[Plant::Link, Plant::Fifo]),
+        ("result.json", &[Plant::Link, Plant::Fifo, Plant::HardLink]),
         ("model.safetensors", &[Plant::Link]),
     ];
     let root = tempfile::tempdir().unwrap();
