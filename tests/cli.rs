@@ -258,3 +258,33 @@ fn a_full_disk_is_an_error_not_a_panic() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.lines().filter(|l| l.contains("error")).count(), 1, "{stderr}");
 }
+
+/// scripts/submission: every bad NetID (empty, an option, a path, too long for a file name, a line
+/// break) or a wrong argument count is one line `submission: error: …`, exit 1, and no zip.
+#[test]
+fn submission_refuses_bad_netids_in_one_line() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let long = "a".repeat(300);
+    let cases: [&[&str]; 9] = [
+        &["", "REPORT.pdf"],
+        &["-rf", "REPORT.pdf"],
+        &["--help", "REPORT.pdf"],
+        &["..", "REPORT.pdf"],
+        &["a/b", "REPORT.pdf"],
+        &["a\nb", "REPORT.pdf"],
+        &[&long, "REPORT.pdf"],
+        &["abc1"],
+        &[],
+    ];
+    let before: Vec<_> = std::fs::read_dir(root).unwrap().flatten().map(|e| e.file_name()).collect();
+    for args in cases {
+        let out =
+            Command::new(root.join("scripts/submission")).args(args).current_dir(root).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("submission: error: "), "{args:?}: {stderr}");
+    }
+    let after: Vec<_> = std::fs::read_dir(root).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(before, after, "a refused NetID wrote nothing");
+}

@@ -32,7 +32,7 @@ fn csv_reads_headers_and_remaps_labels() {
     assert_eq!((t.rows, t.cols), (3, 2));
     assert_eq!(t.labels, vec![0, 1, 0]);
     assert_eq!(t.classes, vec![5.0, 7.0]);
-    assert_eq!(t.features, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    assert_eq!(Vec::<f64>::try_from(t.features.view([-1])).unwrap(), vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
 }
 
 #[test]
@@ -47,4 +47,53 @@ fn csv_errors_name_the_line() {
         "t.csv: every row has label 0; classification needs at least two classes"
     );
     assert_eq!(err("1,2,0\n1,nan,1\n"), "t.csv:2: field 2 (\"nan\") is not a finite number");
+}
+
+/// Reading a CSV streams it: the peak memory it adds is the feature tensor (8 bytes per value) plus the
+/// labels, not a growing copy of the table. Measured in a process of its own (this test binary, run
+/// again for the ignored test below), as the growth of its peak resident set.
+#[test]
+fn reading_a_csv_peaks_at_its_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.csv");
+    let mut text = String::with_capacity(17_000_000);
+    for i in 0..400_000u32 {
+        for j in 0..20u32 {
+            text.push(char::from(b'0' + ((i * 7 + j * 3) % 10) as u8));
+            text.push(',');
+        }
+        text.push_str(["0\n", "1\n", "2\n"][(i % 3) as usize]);
+    }
+    std::fs::write(&path, text).unwrap();
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "csv_peak_child", "--include-ignored", "--nocapture", "--test-threads", "1"])
+        .env("CSV_PEAK_FILE", &path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let grown: u64 = stdout
+        .lines()
+        .find_map(|l| l.split("peak growth KiB: ").nth(1))
+        .unwrap_or_else(|| panic!("no measurement: {stdout}{}", String::from_utf8_lossy(&out.stderr)))
+        .parse()
+        .unwrap();
+    let table_kib = (400_000 * 20 * 8 + 400_000 * 8) / 1024;
+    eprintln!("reading 16.8 MB of CSV: peak grew {grown} KiB for a {table_kib} KiB table");
+    assert!(grown < table_kib * 5 / 4, "peak grew {grown} KiB for a {table_kib} KiB table");
+}
+
+#[test]
+#[ignore = "run by reading_a_csv_peaks_at_its_table in a process of its own"]
+fn csv_peak_child() {
+    let peak = || {
+        let s = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = s.lines().find(|l| l.starts_with("VmHWM:")).unwrap().to_string();
+        line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap()
+    };
+    let _warm = tch::Tensor::zeros([1], (tch::Kind::Double, tch::Device::Cpu));
+    let before = peak();
+    let path = std::env::var("CSV_PEAK_FILE").unwrap();
+    let table = nnlab::backprop::csv::read_csv(std::path::Path::new(&path)).unwrap();
+    assert_eq!((table.rows, table.cols), (400_000, 20));
+    println!("peak growth KiB: {}", peak() - before);
 }

@@ -9,10 +9,20 @@ mod common;
 mod disk;
 #[path = "robustness/events.rs"]
 mod events;
+#[path = "robustness/gzip.rs"]
+mod gzip;
 #[path = "robustness/inputs.rs"]
 mod inputs;
+#[path = "robustness/limits.rs"]
+mod limits;
+#[path = "robustness/links.rs"]
+mod links;
 #[path = "robustness/locks.rs"]
 mod locks;
+#[path = "robustness/memory.rs"]
+mod memory;
+#[path = "robustness/report_signals.rs"]
+mod report_signals;
 #[path = "robustness/signals.rs"]
 mod signals;
 #[path = "robustness/stdout.rs"]

@@ -84,7 +84,10 @@ pub fn check_network_size(rows: i64, sizes: &[i64]) -> Result<()> {
     if rows.saturating_mul(widest) > MAX_ACTIVATIONS {
         bail!("{rows} examples × {widest} units is more than {MAX_ACTIVATIONS} activations; use fewer --samples or narrower layers");
     }
-    Ok(())
+    // What training cannot do without: every layer's activations and the parameters, as doubles.
+    let units = sizes.iter().fold(0i64, |a, &s| a.saturating_add(s));
+    let least = rows.saturating_mul(units).saturating_add(params).max(0) as u64 * 8;
+    crate::native::memory::ensure_fits(least, &format!("a network of sizes {sizes:?} on {rows} examples"))
 }
 
 /// Refuses sweeps of more networks than one figure and one run directory can hold.

@@ -1,10 +1,17 @@
 //! Numeric CSVs with the class label in the last column: scikit-learn's bundled data sets or the
-//! user's own file. A first line with any non-numeric field is a header; `.gz` is decompressed.
+//! user's own file. A first line with any non-numeric field is a header; `.gz` is decompressed (every
+//! member of a multi-member file).
+//!
+//! Streamed in two passes: the first checks every row and counts them, the second writes the values
+//! straight into the feature tensor. So reading holds the features once (8 bytes per value) plus the
+//! labels (8 bytes per row) and one line, never a growing copy of the table.
 use crate::backprop::data::LabeledData;
+use crate::native::memory;
+use crate::run::owned::open_input;
 use anyhow::{bail, Context, Result};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use tch::Tensor;
+use tch::{Device, Kind, Tensor};
 
 /// Most classes a label column may hold: more is a regression target or an id column, not classes.
 pub const MAX_CLASSES: usize = 1000;
@@ -12,7 +19,8 @@ pub const MAX_CLASSES: usize = 1000;
 pub const MAX_CELLS: usize = 200_000_000;
 
 pub struct Table {
-    pub features: Vec<f64>,
+    /// [rows, cols] f64.
+    pub features: Tensor,
     pub labels: Vec<i64>,
     pub rows: usize,
     pub cols: usize,
@@ -20,89 +28,181 @@ pub struct Table {
     pub classes: Vec<f64>,
 }
 
+/// A check of one row's values (features, then the label) beyond being finite numbers; Err is the
+/// reason, which the error prefixes with file:line.
+pub type RowCheck<'a> = &'a dyn Fn(&[f64]) -> std::result::Result<(), String>;
+
 pub fn read_csv(path: &Path) -> Result<Table> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let reader: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
-        Box::new(flate2::read::GzDecoder::new(file))
-    } else {
-        Box::new(file)
+    read_csv_checked(path, &|_| Ok(()))
+}
+
+/// [`read_csv`] with `check` applied to every row.
+pub fn read_csv_checked(path: &Path, check: RowCheck) -> Result<Table> {
+    let gz = path.extension().is_some_and(|e| e == "gz");
+    let open = || -> Result<Box<dyn BufRead>> {
+        let file = open_input(path)?;
+        Ok(if gz {
+            Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(BufReader::new(file))))
+        } else {
+            Box::new(BufReader::new(file))
+        })
     };
-    parse_csv(BufReader::new(reader), &path.display().to_string())
+    read_table(open, &path.display().to_string(), check)
+}
+
+/// A table from CSV text in memory (tests, tools).
+pub fn parse_csv(bytes: &[u8], name: &str) -> Result<Table> {
+    read_table(|| Ok(Box::new(bytes)), name, &|_| Ok(()))
 }
 
 /// Longest line read: a row of the widest table allowed is far shorter. A file without line breaks
 /// (binary data, /dev/zero) is refused here instead of being read whole into memory.
 pub const MAX_LINE: u64 = 64 << 20;
 
-/// The next line of `reader` without its line break, at most [`MAX_LINE`] bytes; None at the end.
-fn next_line(
-    reader: &mut impl BufRead,
-    buf: &mut Vec<u8>,
-    name: &str,
+/// The rows of one pass over a CSV: each checked, header and trailing blank line skipped.
+struct Rows<'a, R> {
+    reader: R,
+    name: &'a str,
+    buf: Vec<u8>,
     lineno: usize,
-) -> Result<Option<String>> {
+    cols: usize,
+    values: Vec<f64>,
+}
+
+impl<'a, R: BufRead> Rows<'a, R> {
+    fn new(reader: R, name: &'a str) -> Self {
+        Rows { reader, name, buf: Vec::new(), lineno: 0, cols: 0, values: Vec::new() }
+    }
+
+    /// The next data row's values (features then label), checked; None at the end.
+    fn next_row(&mut self, check: RowCheck) -> Result<Option<&[f64]>> {
+        let Rows { reader, name, buf, lineno, cols, values } = self;
+        let name = *name;
+        loop {
+            let Some(line) = next_line(reader, buf, name, lineno)? else { return Ok(None) };
+            let lineno = *lineno;
+            // A byte-order mark (spreadsheet exports) is not part of the first field.
+            let line = if lineno == 1 { line.trim_start_matches('\u{feff}') } else { line }.trim();
+            if line.is_empty() {
+                if reader.fill_buf().map(|rest| rest.is_empty()).unwrap_or(false) {
+                    return Ok(None);
+                }
+                bail!("{name}:{lineno}: empty row");
+            }
+            values.clear();
+            let mut bad = None;
+            let mut fields = 0;
+            for (j, f) in line.split(',').map(str::trim).enumerate() {
+                fields += 1;
+                match f.parse::<f64>().ok().filter(|v| v.is_finite()) {
+                    Some(v) => values.push(v),
+                    None => bad = bad.or(Some((j, f.to_string()))),
+                }
+            }
+            if lineno == 1 && bad.is_some() {
+                continue; // a header
+            }
+            if *cols == 0 {
+                if fields < 2 {
+                    bail!(
+                        "{name}:{lineno}: a row needs at least one feature and a label, found {fields} field"
+                    );
+                }
+                *cols = fields;
+            } else if fields != *cols {
+                bail!("{name}:{lineno}: expected {cols} fields like the first row, found {fields}");
+            }
+            if let Some((j, f)) = bad {
+                bail!("{name}:{lineno}: field {} ({f:?}) is not a finite number", j + 1);
+            }
+            let label = values[*cols - 1];
+            if label.fract() != 0.0 {
+                bail!("{name}:{lineno}: label {label} in the last column is not a whole number");
+            }
+            check(values).map_err(|why| anyhow::anyhow!("{name}:{lineno}: {why}"))?;
+            return Ok(Some(values));
+        }
+    }
+}
+
+/// The next line of `reader` without its line break, at most [`MAX_LINE`] bytes; None at the end.
+fn next_line<'b>(
+    reader: &mut impl BufRead,
+    buf: &'b mut Vec<u8>,
+    name: &str,
+    lineno: &mut usize,
+) -> Result<Option<&'b str>> {
     buf.clear();
-    let not_text = || format!("{name}:{lineno}: cannot read (not text, or a corrupt .gz)");
+    let at = *lineno + 1;
+    let not_text = || format!("{name}:{at}: cannot read (not text, or a corrupt .gz)");
     let n = reader.take(MAX_LINE + 1).read_until(b'\n', buf).with_context(not_text)?;
     if n == 0 {
         return Ok(None);
     }
+    *lineno = at;
     if buf.last() != Some(&b'\n') && n as u64 > MAX_LINE {
-        bail!("{name}:{lineno}: a line longer than {} MiB: not a CSV table", MAX_LINE >> 20);
+        bail!("{name}:{at}: a line longer than {} MiB: not a CSV table", MAX_LINE >> 20);
     }
     let line = std::str::from_utf8(buf).ok().with_context(not_text)?;
-    Ok(Some(line.trim_end_matches(['\n', '\r']).to_string()))
+    Ok(Some(line.trim_end_matches(['\n', '\r'])))
 }
 
-pub fn parse_csv(mut reader: impl BufRead, name: &str) -> Result<Table> {
-    let (mut features, mut raw_labels, mut cols) = (Vec::new(), Vec::new(), 0usize);
-    let mut buf = Vec::new();
-    let mut lineno = 0;
-    while let Some(line) = next_line(&mut reader, &mut buf, name, lineno + 1)? {
-        lineno += 1;
-        // A byte-order mark (spreadsheet exports) is not part of the first field.
-        let line = if lineno == 1 { line.trim_start_matches('\u{feff}') } else { &line };
-        let line = line.trim();
-        if line.is_empty() {
-            if reader.fill_buf().map(|rest| rest.is_empty()).unwrap_or(false) {
-                break;
-            }
-            bail!("{name}:{lineno}: empty row");
+fn read_table<'a>(
+    open: impl Fn() -> Result<Box<dyn BufRead + 'a>>,
+    name: &str,
+    check: RowCheck,
+) -> Result<Table> {
+    // Pass 1: every row checked, the labels kept, the rows counted.
+    let mut rows = Rows::new(open()?, name);
+    let mut raw_labels: Vec<f64> = Vec::new();
+    while let Some(values) = rows.next_row(check)? {
+        let (cols, label) = (values.len(), values[values.len() - 1]);
+        if (raw_labels.len() + 1).saturating_mul(cols) > MAX_CELLS {
+            bail!(
+                "{name}:{}: more than {MAX_CELLS} values; this program trains on smaller tables",
+                rows.lineno
+            );
         }
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        let parsed: Vec<Option<f64>> =
-            fields.iter().map(|f| f.parse::<f64>().ok().filter(|v| v.is_finite())).collect();
-        if lineno == 1 && parsed.iter().any(Option::is_none) {
-            continue;
+        if raw_labels.len() == raw_labels.capacity() {
+            let more = raw_labels.len().max(1024);
+            memory::try_reserve(&mut raw_labels, more, &format!("reading {name}"))?;
         }
-        if cols == 0 {
-            if fields.len() < 2 {
-                bail!(
-                    "{name}:{lineno}: a row needs at least one feature and a label, found {} field",
-                    fields.len()
-                );
-            }
-            cols = fields.len();
-        } else if fields.len() != cols {
-            bail!("{name}:{lineno}: expected {cols} fields like the first row, found {}", fields.len());
-        }
-        if let Some(j) = parsed.iter().position(Option::is_none) {
-            bail!("{name}:{lineno}: field {} ({:?}) is not a finite number", j + 1, fields[j]);
-        }
-        let label = parsed[cols - 1].unwrap_or_default();
-        if label.fract() != 0.0 {
-            bail!("{name}:{lineno}: label {label} in the last column is not a whole number");
-        }
-        if features.len() + cols > MAX_CELLS {
-            bail!("{name}:{lineno}: more than {MAX_CELLS} values; this program trains on smaller tables");
-        }
-        features.extend(parsed[..cols - 1].iter().flatten());
         raw_labels.push(label);
     }
     if raw_labels.is_empty() {
         bail!("{name}: no data rows");
     }
-    let mut classes = raw_labels.clone();
+    let classes = classes_of(&raw_labels, name)?;
+    let (n, cols) = (raw_labels.len(), rows.cols - 1);
+    // Pass 2: the values straight into the tensor.
+    let bytes = 8 * (n * cols) as u64;
+    let what = format!("reading {name} ({n} rows × {cols} features)");
+    memory::ensure_fits(bytes, &what)?;
+    let features = memory::tch(&what, Tensor::f_empty([n as i64, cols as i64], (Kind::Double, Device::Cpu)))?;
+    // SAFETY: a new contiguous f64 CPU tensor of n × cols elements, written only through this slice.
+    let dst = unsafe { std::slice::from_raw_parts_mut(features.data_ptr() as *mut f64, n * cols) };
+    let mut again = Rows::new(open()?, name);
+    let mut r = 0;
+    while let Some(values) = again.next_row(check)? {
+        let row =
+            dst.get_mut(r * cols..(r + 1) * cols).with_context(|| format!("{name} grew while being read"))?;
+        row.copy_from_slice(&values[..cols]);
+        r += 1;
+    }
+    if r != n || again.cols != rows.cols {
+        bail!("{name} changed while being read");
+    }
+    let mut labels = Vec::new();
+    memory::try_reserve(&mut labels, n, &format!("reading {name}"))?;
+    labels.extend(raw_labels.iter().map(|l| classes.partition_point(|c| c < l) as i64));
+    Ok(Table { rows: n, cols, features, labels, classes })
+}
+
+/// The sorted distinct labels, checked: two to [`MAX_CLASSES`], and a one-hot table within bounds.
+fn classes_of(raw_labels: &[f64], name: &str) -> Result<Vec<f64>> {
+    let mut classes: Vec<f64> = Vec::new();
+    memory::try_reserve(&mut classes, raw_labels.len(), &format!("reading {name}"))?;
+    classes.extend_from_slice(raw_labels);
     classes.sort_by(f64::total_cmp);
     classes.dedup();
     if classes.len() < 2 {
@@ -121,13 +221,11 @@ pub fn parse_csv(mut reader: impl BufRead, name: &str) -> Result<Table> {
             classes.len()
         );
     }
-    let labels = raw_labels.iter().map(|l| classes.partition_point(|c| c < l) as i64).collect();
-    Ok(Table { rows: raw_labels.len(), cols: cols - 1, features, labels, classes })
+    Ok(classes)
 }
 
 impl Table {
     pub fn into_data(self) -> LabeledData {
-        let x = Tensor::from_slice(&self.features).view([self.rows as i64, self.cols as i64]);
-        LabeledData::new(x, Tensor::from_slice(&self.labels), self.classes.len() as i64)
+        LabeledData::new(self.features, Tensor::from_slice(&self.labels), self.classes.len() as i64)
     }
 }

@@ -4,6 +4,7 @@ use crate::backprop::data::LabeledData;
 use crate::backprop::fit::{fit_model, FitConfig, GdModel};
 use crate::backprop::record::{NetConfig, NetResult};
 use crate::cli::Exit;
+use crate::native::memory;
 use crate::plot::boundary::{draw_panels, panels_size, BoundaryGrid, Panel};
 use crate::plot::{png_bytes, png_file};
 use crate::run::console;
@@ -159,16 +160,19 @@ impl Sweep<'_> {
             }
             Ok(())
         };
+        let what = format!("training {name} on {} rows", self.train.len());
         let outcome = data_image().and_then(|()| {
-            fit_model(model.as_mut(), self.train, &self.fit, |m, step, loss| {
-                final_loss = loss;
-                let named = m.named_parameters();
-                let tensors: Vec<&tch::Tensor> = named.iter().map(|(_, t)| t).collect();
-                let mut values = vec![scalar(tags::TRAIN_LOSS, loss)];
-                for ((tag, _), stats) in named.iter().zip(histograms(&tensors)?) {
-                    values.extend(histogram_with_statistics(tag, &stats));
-                }
-                Ok(run.summary.add_summary(values, step)?)
+            memory::guard(what, || {
+                fit_model(model.as_mut(), self.train, &self.fit, |m, step, loss| {
+                    final_loss = loss;
+                    let named = m.named_parameters();
+                    let tensors: Vec<&tch::Tensor> = named.iter().map(|(_, t)| t).collect();
+                    let mut values = vec![scalar(tags::TRAIN_LOSS, loss)];
+                    for ((tag, _), stats) in named.iter().zip(histograms(&tensors)?) {
+                        values.extend(histogram_with_statistics(tag, &stats));
+                    }
+                    Ok(run.summary.add_summary(values, step)?)
+                })
             })
         });
         let outcome = match outcome {
@@ -179,7 +183,10 @@ impl Sweep<'_> {
             }
         };
         let seconds = start.elapsed().as_secs_f64();
-        match self.record(model.as_mut(), name, title, &mut run, outcome, final_loss, seconds) {
+        let recorded = memory::guard(format!("evaluating {name}"), || {
+            self.record(model.as_mut(), name, title, &mut run, outcome, final_loss, seconds)
+        });
+        match recorded {
             Ok(done) => {
                 run.finish(Ok(outcome), done.0.steps)?;
                 Ok(done)

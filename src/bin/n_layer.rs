@@ -10,6 +10,7 @@ use nnlab::backprop::n_layer::DeepNeuralNetwork;
 use nnlab::backprop::record::NetConfig;
 use nnlab::backprop::sweep::{finish, Network, Sweep};
 use nnlab::cli::{positive_sizes, value_name, CommaList, Exit};
+use nnlab::native::memory;
 use nnlab::run::console;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -66,7 +67,7 @@ fn run(args: Args) -> Result<Exit> {
     let (data_name, full) = match &args.data {
         Some(path) => (
             path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or("csv".into()),
-            read_csv(path)?.into_data(),
+            memory::guard(format!("loading {}", path.display()), || Ok(read_csv(path)?.into_data()))?,
         ),
         None => {
             (value_name(&args.dataset), args.dataset.load(&args.data_dir, gd.samples, gd.noise, gd.seed)?)
@@ -76,9 +77,12 @@ fn run(args: Args) -> Result<Exit> {
     let (train, test) = if two_d {
         (full, None)
     } else {
-        let (mut train, mut test) = train_test_split(&full, args.test_fraction, gd.seed)?;
-        standardize_checked(&mut train, &mut [&mut test]).with_context(|| data_name.clone())?;
-        (train, Some(test))
+        memory::guard(format!("splitting and standardising {data_name}"), || {
+            let (mut train, mut test) = train_test_split(&full, args.test_fraction, gd.seed)?;
+            drop(full); // the split copies the rows: the whole table is not needed any more
+            standardize_checked(&mut train, &mut [&mut test]).with_context(|| data_name.clone())?;
+            Ok((train, Some(test)))
+        })?
     };
     train.check_features(&data_name)?;
     let (n_in, n_out) = (train.dim(), train.num_classes);

@@ -1,6 +1,7 @@
 //! The IDX format of the MNIST files (plain or gzip), validated before anything large is allocated.
 //!
 //! Layout: magic 0x00 0x00 <type> <ndims>, then ndims big-endian u32 sizes, then the data.
+use crate::run::owned::open_input;
 use anyhow::{bail, Context, Result};
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -17,12 +18,13 @@ pub struct Idx {
 /// Reads `path`, gunzipping it when it starts with the gzip magic (whatever its name says).
 pub fn read_idx(path: &Path) -> Result<Idx> {
     let name = path.display().to_string();
-    let mut file = BufReader::new(std::fs::File::open(path).with_context(|| format!("cannot open {name}"))?);
+    let mut file = BufReader::new(open_input(path)?);
     let mut magic = [0u8; 2];
     let n = file.read(&mut magic).with_context(|| format!("cannot read {name}"))?;
     let head = std::io::Cursor::new(magic[..n].to_vec()).chain(file);
     if n == 2 && magic == [0x1f, 0x8b] {
-        parse_idx(flate2::read::GzDecoder::new(head), &name)
+        // Every member of a multi-member gzip file, not only the first.
+        parse_idx(flate2::read::MultiGzDecoder::new(head), &name)
     } else {
         parse_idx(head, &name)
     }

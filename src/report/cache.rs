@@ -6,6 +6,8 @@ use crate::backprop::record::NetResult;
 use crate::dcn::train::{TrainConfig, TrainReport};
 use crate::report::plan::{Job, Program};
 use crate::run::files::write_file;
+use crate::run::interrupt;
+use crate::run::owned::{read_own, read_own_text};
 use crate::run::progress::{progress_bar, say};
 use crate::run::{RunStatus, Status};
 use tensorboard_writer::proto::Event;
@@ -18,7 +20,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -83,14 +85,24 @@ impl Cache {
         std::fs::create_dir_all(&cache).with_context(|| format!("cannot create {}", cache.display()))?;
         let exe = self.bin_dir.join(job.program.binary());
         let start = Instant::now();
-        let out = Command::new(&exe)
-            .args(&job.args)
+        let mut cmd = Command::new(&exe);
+        cmd.args(&job.args)
             .args(["--seed", &job.seed.to_string(), "--quiet", "--runs"])
             .arg(&cache)
             .env("OMP_NUM_THREADS", threads.to_string())
             .env("MKL_NUM_THREADS", threads.to_string())
-            .output()
-            .with_context(|| format!("cannot run {}", exe.display()))?;
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        // A signal passes on to the job, which stops and is marked interrupted: its directory gets no
+        // job.json, so it is never reused. After a signal no job starts.
+        let child =
+            interrupt::spawn_child(&mut cmd).with_context(|| format!("cannot run {}", exe.display()))?;
+        let Some(child) = child else { bail!("{}: not started: stopped by a signal", job.label) };
+        let pid = child.id();
+        let out = child.wait_with_output();
+        interrupt::forget_child(pid);
+        let out = out.with_context(|| format!("cannot run {}", exe.display()))?;
         if !out.status.success() {
             let err = String::from_utf8_lossy(&out.stderr);
             bail!(
@@ -121,7 +133,9 @@ impl Cache {
         std::thread::scope(|s| {
             for _ in 0..workers.max(1) {
                 s.spawn(|| {
-                    while let Some(job) = queue.lock().ok().and_then(|mut q| q.pop_front()) {
+                    while let Some(job) =
+                        queue.lock().ok().filter(|_| !interrupt::requested()).and_then(|mut q| q.pop_front())
+                    {
                         let done = match self.cached(job) {
                             Ok(done) => Ok(done),
                             Err(why) => {
@@ -157,7 +171,7 @@ impl Cache {
 }
 
 pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_own_text(path)?;
     serde_json::from_str(&text).with_context(|| format!("{} is not what nnlab writes there", path.display()))
 }
 
@@ -175,7 +189,7 @@ pub fn read_events_whole(dir: &Path) -> Result<Vec<Event>> {
     }
     let mut events = Vec::new();
     for f in files {
-        let bytes = std::fs::read(&f).with_context(|| format!("cannot read {}", f.display()))?;
+        let bytes = read_own(&f)?;
         let parsed = parse_records(&bytes).map_err(anyhow::Error::msg).with_context(|| format!("{} is corrupt", f.display()))?;
         let whole: usize = parsed
             .iter()

@@ -30,6 +30,9 @@ impl RunDir {
     /// Creates `root/program/<name>-<UTC timestamp>[-k]` (never an existing directory), locks it and
     /// writes config.json and status "running".
     pub fn create(root: &Path, program: &str, name: &str, config: &impl Serialize) -> Result<RunDir> {
+        // Everything that can fail without touching the disk fails before anything is created.
+        ensure_utf8(root)?;
+        let json = serde_json::to_string_pretty(config).context("serialising the configuration")?;
         let parent = root.join(program);
         std::fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create the runs directory {}", parent.display()))?;
@@ -55,7 +58,6 @@ impl RunDir {
             let _ = std::fs::remove_dir(&dir);
         })?;
         let mut home = RunDir { dir, _lock: lock, started: false, finished: false };
-        let json = serde_json::to_string_pretty(config).context("serialising the configuration")?;
         match write_file(&home.dir.join("config.json"), json.as_bytes()).and_then(|()| home.start("")) {
             Ok(()) => Ok(home),
             Err(e) => {
@@ -74,6 +76,7 @@ impl RunDir {
     /// Takes over an existing run directory to continue it (one process at a time). Its status is
     /// left as it is until [`RunDir::start`].
     pub fn reopen(dir: &Path) -> Result<RunDir> {
+        ensure_utf8(dir)?;
         if !dir.join("config.json").is_file() {
             bail!("{} is not a run directory (no config.json)", dir.display());
         }
@@ -117,10 +120,21 @@ impl RunDir {
     }
 }
 
+/// Run paths are recorded in config.json and results.json, which are UTF-8: a path that is not is
+/// refused before anything is created.
+fn ensure_utf8(path: &Path) -> Result<()> {
+    if path.to_str().is_none() {
+        bail!("{} is not valid UTF-8: give a runs directory whose path is", path.display());
+    }
+    Ok(())
+}
+
 impl Drop for RunDir {
     fn drop(&mut self) {
         if self.started && !self.finished {
-            let msg = "the program stopped before the run ended (an internal error)".to_string();
+            // The panic's own line (out of memory, say) when there is one.
+            let msg = crate::native::memory::last_panic()
+                .unwrap_or_else(|| "the program stopped before the run ended (an internal error)".into());
             let _ = self.finish_as(RunStatus::Failed, msg, None);
         }
         interrupt::unregister(&self.dir);

@@ -2,6 +2,7 @@
 //! from it; the training loops poll [`requested`] and stop at a step boundary, write a checkpoint
 //! and the run's status. A second signal makes `main` exit at once (without running destructors
 //! under a live libtorch call) after [`mark_active_runs`] has recorded the runs being written.
+//! Children started with [`spawn_child`] (the report's jobs) get each signal passed on.
 use crate::run::files::{self, WRITING};
 use crate::run::status::{write_status_unguarded, Status};
 use crate::run::RunStatus;
@@ -14,9 +15,58 @@ static SIGNALS: AtomicU32 = AtomicU32::new(0);
 /// The run directories this process is writing and has not yet given their final status.
 static ACTIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Records a signal; returns how many have arrived (1: stop after this step, 2+: exit now).
+/// Records a signal; returns how many have arrived (1: stop after this step, 2+: exit now). The
+/// children started with [`spawn_child`] get the first signal passed on as SIGINT, so they stop
+/// cleanly too; a second one kills them and waits until they are gone, so that none outlives a
+/// process that then exits at once.
 pub fn signal() -> u32 {
-    SIGNALS.fetch_add(1, Ordering::SeqCst) + 1
+    let mut children = children();
+    let n = SIGNALS.fetch_add(1, Ordering::SeqCst) + 1;
+    let sig = if n >= 2 { libc::SIGKILL } else { libc::SIGINT };
+    for &pid in children.iter() {
+        // SAFETY: kill(2) on a child of this process that has not been reaped (its pid is not reused).
+        unsafe { libc::kill(pid as i32, sig) };
+    }
+    if n >= 2 {
+        for pid in children.drain(..) {
+            // SAFETY: waitpid on our own child; the waiting thread's own wait then simply fails.
+            unsafe { libc::waitpid(pid as i32, std::ptr::null_mut(), 0) };
+        }
+    }
+    n
+}
+
+/// The running children a signal is passed on to (see [`signal`]).
+static CHILDREN: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+fn children() -> MutexGuard<'static, Vec<u32>> {
+    CHILDREN.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Starts `cmd` as a child that signals are passed on to, in its own process group (a Ctrl-C at the
+/// terminal reaches it once, through this process) and killed if this process dies. None once a
+/// signal has arrived: nothing new starts after it. Call [`forget_child`] after waiting for it.
+pub fn spawn_child(cmd: &mut std::process::Command) -> std::io::Result<Option<std::process::Child>> {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: prctl and getppid are async-signal-safe, as pre_exec requires.
+    unsafe {
+        cmd.process_group(0).pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+    let mut children = children();
+    if requested() {
+        return Ok(None);
+    }
+    let child = cmd.spawn()?;
+    children.push(child.id());
+    Ok(Some(child))
+}
+
+/// Stops passing signals on to `pid` (it has been waited for).
+pub fn forget_child(pid: u32) {
+    children().retain(|&p| p != pid);
 }
 
 pub fn requested() -> bool {

@@ -1,7 +1,9 @@
 //! One process per run directory: an exclusive `flock` on `<dir>/.lock`, held while the process
 //! writes there and released by the kernel however the process ends.
+use crate::run::files::remove_all_partials;
+use crate::run::owned::{open_own, read_own};
 use anyhow::{bail, Context, Result};
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
 use std::os::fd::AsRawFd;
 use std::path::Path;
@@ -14,13 +16,10 @@ impl DirLock {
     /// Locks `dir`, or fails at once naming the process that holds it.
     pub fn acquire(dir: &Path) -> Result<DirLock> {
         let path = dir.join(".lock");
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
+        // Never through a planted link, never blocking on a planted FIFO (owned::open_own).
+        let mut file =
+            open_own(&path, OpenOptions::new().read(true).write(true).create(true).truncate(false))
+                .with_context(|| format!("cannot lock {}", dir.display()))?;
         // SAFETY: flock on a descriptor we own.
         if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
             let err = std::io::Error::last_os_error();
@@ -36,6 +35,8 @@ impl DirLock {
             }
             return Err(err).with_context(|| format!("cannot lock {}", path.display()));
         }
+        // Temporary files left by a writer that was killed: nobody else can be writing here now.
+        remove_all_partials(dir);
         // Who holds it, for the message above, then the reserve; a full disk must not stop the run here.
         let _ = file.set_len(0).and_then(|_| file.rewind()).and_then(|_| {
             writeln!(file, "{}", std::process::id())?;
@@ -53,8 +54,8 @@ const RESERVE: usize = 8192;
 /// any to give.
 pub fn release_reserve(dir: &Path) -> bool {
     let path = dir.join(".lock");
-    let Ok(text) = std::fs::read(&path) else { return false };
+    let Ok(text) = read_own(&path) else { return false };
     let keep = text.iter().position(|&b| b == b'\n').map_or(text.len(), |i| i + 1);
     keep < text.len()
-        && std::fs::OpenOptions::new().write(true).open(&path).and_then(|f| f.set_len(keep as u64)).is_ok()
+        && open_own(&path, OpenOptions::new().write(true)).is_ok_and(|f| f.set_len(keep as u64).is_ok())
 }

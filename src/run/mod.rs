@@ -6,6 +6,7 @@ pub mod events;
 pub mod files;
 pub mod interrupt;
 pub mod lock;
+pub mod owned;
 pub mod progress;
 pub mod status;
 

@@ -1,5 +1,6 @@
 //! status.json: what state a run is in.
 use crate::run::files::{write_file, write_unguarded};
+use crate::run::owned::{open_own, read_own_text};
 use anyhow::{Context, Result};
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
@@ -35,8 +36,7 @@ pub struct Status {
 impl Status {
     pub fn read(dir: &Path) -> Result<Status> {
         let path = dir.join(FILE);
-        let text =
-            std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = read_own_text(&path)?;
         serde_json::from_str(&text).with_context(|| format!("{} is not a run status", path.display()))
     }
 }
@@ -73,7 +73,7 @@ fn write_status_with(dir: &Path, status: &Status, write: impl Fn(&Path, &[u8]) -
 fn overwrite_in_place(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     // No create: only a file that exists has blocks to reuse.
-    let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+    let mut f = open_own(path, std::fs::OpenOptions::new().write(true)).map_err(std::io::Error::other)?;
     f.write_all(bytes)?;
     f.set_len(bytes.len() as u64)
 }

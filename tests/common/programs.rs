@@ -148,3 +148,64 @@ pub fn finish(mut child: std::process::Child) -> (Option<i32>, String) {
     }
     (status.code(), stderr)
 }
+
+/// Runs `cmd` to the end and returns its output; a run that takes more than `secs` seconds (one
+/// blocked on a FIFO, say) is killed and fails the test.
+pub fn output_within(cmd: &mut Command, secs: u64) -> std::process::Output {
+    use std::process::Stdio;
+    let child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(secs)) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            kill(pid, libc::SIGKILL);
+            panic!("{cmd:?} still ran after {secs} s (blocked?)");
+        }
+    }
+}
+
+/// `cmd` with a resource limit (`libc::RLIMIT_AS`, `RLIMIT_FSIZE`…) of `bytes`, set in the child
+/// before it executes, as `ulimit` does.
+pub fn limited(mut cmd: Command, resource: libc::__rlimit_resource_t, bytes: u64) -> Command {
+    use std::os::unix::process::CommandExt;
+    let limit = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
+    // SAFETY: setrlimit is async-signal-safe, as pre_exec requires.
+    unsafe {
+        cmd.pre_exec(move || match libc::setrlimit(resource, &limit) {
+            0 => Ok(()),
+            _ => Err(std::io::Error::last_os_error()),
+        });
+    }
+    cmd
+}
+
+/// Every file under `dir` (recursively, links not followed) with its bytes or link target: what a
+/// test compares to see that nothing there changed.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let (p, t) = (e.path(), e.file_type().unwrap());
+        if t.is_dir() {
+            out.insert(p.clone(), b"<dir>".to_vec());
+            out.extend(snapshot(&p));
+        } else if t.is_symlink() {
+            out.insert(p.clone(), std::fs::read_link(&p).unwrap().into_os_string().into_encoded_bytes());
+        } else if t.is_file() {
+            out.insert(p.clone(), std::fs::read(&p).unwrap());
+        } else {
+            out.insert(p, b"<special>".to_vec());
+        }
+    }
+    out
+}
+
+/// Makes a FIFO at `path`.
+pub fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: mkfifo with a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo {}", path.display());
+}

@@ -182,10 +182,33 @@ fn data_errors_name_the_data() {
     }
     data_error(&run(common::THREE, r, &["--noise", "1e300", "--passes", "10"]), r, &["--noise"]);
     // A "CSV" without line breaks is refused after a bounded read, not read whole into memory.
-    data_error(&run(common::NLAYER, r, &["--data", "/dev/zero"]), r, &["/dev/zero:1", "longer than"]);
+    let endless = csv(d, "endless.csv", &"1,".repeat(40 << 20));
+    data_error(&run(common::NLAYER, r, &["--data", &endless]), r, &["endless.csv:1", "longer than"]);
     let rows: String = (0..10).map(|i| format!("{},{},{}\n", i, i * i, i % 2)).collect();
     let bom = csv(d, "bom.csv", &format!("\u{feff}{rows}"));
     let out = run(common::NLAYER, r, &["--data", &bom, "--passes", "5", "--no-plot", "--quiet"]);
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert!(stderr_of(&out).contains("data: bom, 8 training rows + 2 held out"), "{}", stderr_of(&out));
+}
+
+/// The DCN's CSV: a value that would overflow (1e39 is no f32) or is no pixel is a data error naming
+/// file and row, before training, not "training diverged" (as in Part 1).
+#[test]
+fn an_overflowing_dcn_pixel_is_a_data_error_naming_the_row() {
+    let (runs, data) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(data.path().join("mnist_5k.csv.gz")).unwrap(),
+        flate2::Compression::fast(),
+    );
+    for i in 0..5000 {
+        let mut pixels = vec!["0".to_string(); 784];
+        if i == 6 {
+            pixels[100] = "1e39".into();
+        }
+        writeln!(gz, "{},{}", pixels.join(","), i % 10).unwrap();
+    }
+    gz.finish().unwrap();
+    let d = data.path().to_str().unwrap();
+    let out = run(common::DCN, runs.path(), &["--dataset", "mnist5k", "--data", d, "--iterations", "2"]);
+    data_error(&out, runs.path(), &["mnist_5k.csv.gz:7", "pixel 101", "outside 0..=255"]);
 }

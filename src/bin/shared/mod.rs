@@ -1,6 +1,7 @@
 //! What every program's `main` does around its work: the Ctrl-C/SIGTERM handler, the panic line, the
 //! one-line error and the exit status. Process-wide things live here, not in the library.
 use nnlab::cli::{error_line, one_line, Exit};
+use nnlab::native::memory;
 use nnlab::run::{console, interrupt};
 use std::process::ExitCode;
 
@@ -56,19 +57,23 @@ pub fn parse<T: clap::Parser>(program: &str) -> anyhow::Result<T> {
 /// a signal, 1 with one line `<program>: error: …` on an error (or a failed write to stdout), 2 when
 /// the command line itself is wrong.
 pub fn main_with(program: &'static str, work: impl FnOnce() -> anyhow::Result<Exit>) -> ExitCode {
+    memory::set_program(program);
     install_signal_handler();
+    // A file that reaches `ulimit -f` fails its write with EFBIG ("File too large"), handled like a
+    // full disk, instead of SIGXFSZ killing the process mid-run.
+    // SAFETY: setting a signal's disposition to ignore, before any other thread exists.
+    unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
+    // A panic is one line; libtorch failing to allocate memory is said so, with the size.
     std::panic::set_hook(Box::new(move |info| {
-        let payload = info.payload();
-        let msg = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned());
-        console::err(format!("{program}: error: internal error: {}", one_line(&msg.unwrap_or_default())));
+        if let Some(line) = memory::panic_line(&memory::payload_text(info.payload())) {
+            console::err(format!("{program}: error: {line}"));
+        }
     }));
-    let status = match work() {
-        Ok(Exit::Done) => ExitCode::SUCCESS,
-        Ok(Exit::Interrupted) => ExitCode::from(130),
-        Err(e) => {
+    let status = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        Err(_) => return ExitCode::FAILURE,
+        Ok(Ok(Exit::Done)) => ExitCode::SUCCESS,
+        Ok(Ok(Exit::Interrupted)) => ExitCode::from(130),
+        Ok(Err(e)) => {
             console::err(format!("{program}: error: {}", error_line(&e)));
             return if e.is::<UsageError>() { ExitCode::from(2) } else { ExitCode::FAILURE };
         }

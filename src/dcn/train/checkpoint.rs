@@ -50,9 +50,12 @@ pub fn save(dir: &Path, mut named: Vec<(String, Tensor)>, meta: &Meta) -> Result
 /// The tensors of `dir`'s checkpoint (on the CPU) and its step record.
 pub fn read(dir: &Path) -> Result<(HashMap<String, Tensor>, Meta)> {
     let path = dir.join(FILE);
-    if !path.exists() {
+    if std::fs::symlink_metadata(&path).is_err() {
         bail!("{} has no checkpoint to resume from", dir.display());
     }
+    // libtorch reads it by name: first make sure the name holds the run's own regular file (a
+    // planted FIFO would block the read, a link would lead elsewhere).
+    crate::run::owned::open_own(&path, std::fs::OpenOptions::new().read(true))?;
     let saved: HashMap<String, Tensor> = Tensor::read_safetensors(&path)
         .with_context(|| format!("cannot read {} (not a safetensors file?)", path.display()))?
         .into_iter()

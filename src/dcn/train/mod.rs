@@ -13,6 +13,7 @@ pub use config::TrainConfig;
 
 use crate::dcn::mnist::MnistData;
 use crate::native::device::DeviceArg;
+use crate::native::memory;
 use crate::run::console;
 use crate::run::files::write_file;
 use crate::run::{Outcome, Run, RunDir};
@@ -45,7 +46,7 @@ pub struct TrainReport {
 pub fn train(cfg: &TrainConfig, device: Device, data: &MnistData) -> Result<TrainReport> {
     cfg.validate()?;
     let cfg = cfg.resolved();
-    let trainer = Trainer::new(&cfg, device, data, 0)?;
+    let trainer = memory::guard("creating the network", || Trainer::new(&cfg, device, data, 0))?;
     let run = Run::create(&cfg.runs, "mnist_dcn", &cfg.run_name(), &cfg, &cfg.hparams())?;
     drive(trainer, run)
 }
@@ -53,7 +54,7 @@ pub fn train(cfg: &TrainConfig, device: Device, data: &MnistData) -> Result<Trai
 /// The configuration of the run in `dir`, as config.json recorded it (checked like the flags).
 pub fn load_run_config(dir: &Path) -> Result<TrainConfig> {
     let path = dir.join("config.json");
-    let text = std::fs::read_to_string(&path)
+    let text = crate::run::owned::read_own_text(&path)
         .with_context(|| format!("cannot read {} (is {} a run directory?)", path.display(), dir.display()))?;
     let cfg: TrainConfig = serde_json::from_str(&text)
         .with_context(|| format!("{} is not an nnlab mnist_dcn configuration", path.display()))?;
@@ -98,7 +99,7 @@ pub fn resume_in(home: RunDir, cfg: &TrainConfig, device: Device, data: &MnistDa
             meta.optimizer_steps
         );
     }
-    let mut trainer = Trainer::new(cfg, device, data, meta.step)?;
+    let mut trainer = memory::guard("creating the network", || Trainer::new(cfg, device, data, meta.step))?;
     let note = trainer.load_checkpoint(&saved, &meta).with_context(|| format!("{}", ckpt.display()))?;
     let recorded = load_run_config(dir)?;
     if recorded.iterations() != cfg.iterations() {
@@ -121,7 +122,8 @@ pub fn resume_in(home: RunDir, cfg: &TrainConfig, device: Device, data: &MnistDa
 /// error as the status. The training error is the one returned, whatever else fails after it.
 fn drive(trainer: Trainer, mut run: Run) -> Result<TrainReport> {
     console::err(format!("run: {}", run.dir().display()));
-    let result = trainer.fit(&mut run).and_then(|report| {
+    let what = format!("training (batch {})", trainer.cfg.batch_size);
+    let result = memory::guard(what, || trainer.fit(&mut run)).and_then(|report| {
         write_file(&run.dir().join("result.json"), serde_json::to_string_pretty(&report)?.as_bytes())?;
         Ok(report)
     });

@@ -124,7 +124,9 @@ impl<'a> Trainer<'a> {
         let Progress { step, last_eval, last_loss, outcome, .. } = p;
         let seconds = start.elapsed().as_secs_f64();
         pb.finish_and_clear();
-        write_with(&run.dir().join("model.safetensors"), |tmp| Ok(self.vs.save(tmp)?))?;
+        // safetensors by name: the writer's path (/proc/self/fd/N) has no extension for vs.save to go by.
+        let model: Vec<(String, Tensor)> = self.vs.variables().into_iter().collect();
+        write_with(&run.dir().join("model.safetensors"), |tmp| Ok(Tensor::write_safetensors(&model, tmp)?))?;
         if outcome == Outcome::Complete {
             views::log_embedding(run, &self.net, &self.test, cfg.embedding_samples, step)?;
         }
