@@ -28,7 +28,9 @@ fn mutant(base: &Path, into: &Path, edit: impl FnOnce(&mut Tensors)) -> PathBuf 
     std::fs::create_dir_all(&dir).unwrap();
     for e in std::fs::read_dir(base).unwrap() {
         let e = e.unwrap();
-        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+        if e.path().is_file() {
+            std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+        }
     }
     let file = dir.join("checkpoint.safetensors");
     let mut named = Tensor::read_safetensors(&file).unwrap();

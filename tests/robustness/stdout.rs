@@ -22,7 +22,9 @@ fn all_complete(runs: &Path) {
     let mut n = 0;
     for program in common::subdirs(runs) {
         for dir in common::subdirs(&program) {
-            for run in std::iter::once(dir.clone()).chain(common::subdirs(&dir)) {
+            // A sweep's networks are runs; a DCN run's projector folder (00002/) is not.
+            let runs = common::subdirs(&dir).into_iter().filter(|d| d.join("status.json").exists());
+            for run in std::iter::once(dir.clone()).chain(runs) {
                 assert_eq!(status(&run).status, RunStatus::Complete, "{}", run.display());
                 n += 1;
             }
