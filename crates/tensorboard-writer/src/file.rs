@@ -64,6 +64,14 @@ impl EventFile {
         &self.path
     }
 
+    /// `Err(Closed)` once the file is closed or a write failed.
+    pub fn ensure_open(&self) -> Result<()> {
+        if self.closed {
+            return Err(Error::Closed(self.path.clone()));
+        }
+        Ok(())
+    }
+
     /// Whether the path still names the file this writer appends to.
     fn still_ours(&self) -> bool {
         std::fs::symlink_metadata(&self.path).is_ok_and(|m| (m.dev(), m.ino()) == self.id)

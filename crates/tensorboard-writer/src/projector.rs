@@ -15,14 +15,20 @@ use std::path::{Path, PathBuf};
 /// The side, in pixels, above which the Projector refuses a sprite.
 pub const MAX_SPRITE_SIDE: usize = 8192;
 
-/// What is shown for each point: one label, or several columns with a header.
+/// The field written for an empty or whitespace-only label (the Projector's parser skips blank
+/// lines, which would shift every later label onto the wrong point).
+pub const EMPTY_LABEL: &str = "(empty)";
+
+/// What is shown for each point: one label, or several columns with a header. Empty or
+/// whitespace-only fields are written as [`EMPTY_LABEL`]; tabs and line breaks as spaces.
 #[derive(Clone, Copy, Debug)]
 pub enum Metadata<'a> {
     /// One label per point (no header row).
     Labels(&'a [String]),
     /// Several columns: a header, then one row per point.
     Table {
-        /// The column names.
+        /// The column names, at least two (the Projector reads a one-column file as labels
+        /// without a header: use [`Metadata::Labels`]).
         header: &'a [String],
         /// One row per point, as many fields as the header.
         rows: &'a [Vec<String>],
@@ -63,7 +69,28 @@ fn encode(tag: &str) -> String {
 }
 
 fn clean(field: &str) -> String {
+    if field.trim().is_empty() {
+        return EMPTY_LABEL.into();
+    }
     field.replace(['\t', '\n', '\r'], " ")
+}
+
+/// `s` as the inside of a protobuf text-format string: `"`, `\`, and control bytes escaped (octal),
+/// other UTF-8 kept as it is.
+fn pbtxt_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                let _ = write!(out, "\\{:03o}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Writes `bytes` to `path` through a fresh, unpredictably named temporary file (O_CREAT|O_EXCL,
@@ -100,6 +127,9 @@ pub(crate) fn write_embedding<T: Pixel>(
     if dim == 0 || mat.is_empty() || mat.len() % dim != 0 {
         return Err(Error::invalid(format!("embedding {tag}: {} values are not rows of {dim}", mat.len())));
     }
+    if step < 0 {
+        return Err(Error::invalid(format!("embedding {tag}: step {step} is negative")));
+    }
     let n = mat.len() / dim;
     if let Some(i) = mat.iter().position(|v| !v.is_finite()) {
         return Err(Error::invalid(format!("embedding {tag}: value {i} is {}", mat[i])));
@@ -107,6 +137,9 @@ pub(crate) fn write_embedding<T: Pixel>(
     let rows = match metadata {
         Some(Metadata::Labels(l)) => Some(l.len()),
         Some(Metadata::Table { header, rows }) => {
+            if header.len() < 2 {
+                return Err(Error::invalid(format!("embedding {tag}: a metadata table needs 2 or more columns (one: use Labels)")));
+            }
             if let Some(r) = rows.iter().find(|r| r.len() != header.len()) {
                 return Err(Error::invalid(format!("embedding {tag}: a metadata row of {} for {} columns", r.len(), header.len())));
             }
@@ -117,11 +150,15 @@ pub(crate) fn write_embedding<T: Pixel>(
     if rows.is_some_and(|r| r != n) || sprite.as_ref().is_some_and(|s| s.shape[0] != n) {
         return Err(Error::invalid(format!("embedding {tag}: {n} points, but metadata or sprite for another number")));
     }
-    let dir = format!("{:05}/{}", step.max(0), encode(tag));
+    let sprite = match sprite {
+        Some(s) => Some((s, check_sprite(&s)?)),
+        None => None,
+    };
+    let dir = format!("{step:05}/{}", encode(tag));
     let path: PathBuf = log_dir.join(&dir);
     std::fs::create_dir_all(&path).map_err(|e| Error::io("cannot create", &path, e))?;
     let sprite_dim = match sprite {
-        Some(s) => Some(write_sprite(&path.join("sprite.png"), s)?),
+        Some((s, cols)) => Some(write_sprite(&path.join("sprite.png"), s, cols)?),
         None => None,
     };
     let mut tsv = String::with_capacity(mat.len() * 10);
@@ -144,20 +181,27 @@ pub(crate) fn write_embedding<T: Pixel>(
         }
         write_atomic(&path.join("metadata.tsv"), text.as_bytes())?;
     }
-    let name = format!("{tag}:{:05}", step.max(0));
+    let name = format!("{}:{step:05}", if tag.is_empty() { "default" } else { tag });
     Ok(EmbeddingInfo { name, dir, has_metadata: metadata.is_some(), sprite_dim, shape: [n, dim] })
 }
 
-/// The thumbnails in a square grid of ⌈√n⌉ columns, zero-padded; returns one thumbnail's [h, w].
-fn write_sprite<T: Pixel>(path: &Path, s: Sprite<'_, T>) -> Result<[usize; 2]> {
+/// Checks a sprite's shape (without overflow) and returns the columns of its grid.
+fn check_sprite<T: Pixel>(s: &Sprite<'_, T>) -> Result<usize> {
     let [n, c, h, w] = s.shape;
+    let numel = s.shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
+    if ![1, 3, 4].contains(&c) || n == 0 || h == 0 || w == 0 || numel != Some(s.pixels.len()) {
+        return Err(Error::invalid(format!("sprite: {} pixels for the shape {:?} (1, 3 or 4 channels)", s.pixels.len(), s.shape)));
+    }
     let cols = (n as f64).sqrt().ceil() as usize;
-    if cols * h.max(w) > MAX_SPRITE_SIDE {
+    if cols.checked_mul(h.max(w)).is_none_or(|side| side > MAX_SPRITE_SIDE) {
         return Err(Error::invalid(format!("sprite of {n} images of {h}×{w}: over {MAX_SPRITE_SIDE} pixels a side")));
     }
-    if ![1, 3, 4].contains(&c) || h == 0 || w == 0 || s.pixels.len() != n * c * h * w {
-        return Err(Error::invalid(format!("sprite: {} pixels for the shape {:?}", s.pixels.len(), s.shape)));
-    }
+    Ok(cols)
+}
+
+/// The thumbnails in a square grid of `cols` columns, zero-padded; returns one thumbnail's [h, w].
+fn write_sprite<T: Pixel>(path: &Path, s: Sprite<'_, T>, cols: usize) -> Result<[usize; 2]> {
+    let [n, c, h, w] = s.shape;
     let (gw, gh) = (cols * w, cols * h);
     let mut out = vec![0u8; gw * gh * c];
     for i in 0..n {
@@ -178,7 +222,7 @@ fn write_sprite<T: Pixel>(path: &Path, s: Sprite<'_, T>) -> Result<[usize; 2]> {
 pub(crate) fn config(embeddings: &[EmbeddingInfo]) -> String {
     let mut s = String::new();
     for e in embeddings {
-        let _ = writeln!(s, "embeddings {{\n  tensor_name: \"{}\"\n  tensor_path: \"{}/tensors.tsv\"", e.name.escape_default(), e.dir);
+        let _ = writeln!(s, "embeddings {{\n  tensor_name: \"{}\"\n  tensor_path: \"{}/tensors.tsv\"", pbtxt_escape(&e.name), e.dir);
         if e.has_metadata {
             let _ = writeln!(s, "  metadata_path: \"{}/metadata.tsv\"", e.dir);
         }

@@ -55,8 +55,10 @@ impl DeviceHistogram {
 }
 
 /// The histograms in rows read back from [`DeviceHistogram::rows`]; `numels` are the tensors' sizes.
+/// One histogram per whole row that has a size: a short tail of `flat` (less than a row) or rows
+/// beyond `numels` give none.
 pub fn stats_from_rows(flat: &[f64], numels: &[usize]) -> Vec<HistogramStats> {
-    flat.chunks(SUMS + default_bucket_limits().len())
+    flat.chunks_exact(SUMS + default_bucket_limits().len())
         .zip(numels)
         .map(|(r, &n)| HistogramStats {
             min: r[0],
@@ -82,12 +84,18 @@ pub fn histograms(tensors: &[&Tensor]) -> Result<Vec<HistogramStats>> {
     }
     let rows = DeviceHistogram::new(first.device()).rows(tensors)?;
     let numels: Vec<usize> = tensors.iter().map(|t| t.numel()).collect();
-    Ok(stats_from_rows(&read_f64(&rows)?, &numels))
+    let stats = stats_from_rows(&read_f64(&rows)?, &numels);
+    if stats.len() != tensors.len() {
+        return Err(Error::invalid(format!("{} histograms read back for {} tensors", stats.len(), tensors.len())));
+    }
+    Ok(stats)
 }
 
-/// [curves.len(), 2·N + 2] f64 on the device: for each (labels, predictions) pair the weighted
-/// true- and false-positive counts per threshold bucket (as [`crate::summary::pr_curve::buckets`]),
-/// then the predictions' min and max (checked on the host). Nothing is read back.
+/// [curves.len(), 2·N + 3] f64 on the device ([`pr_row_width`]): for each (labels, predictions)
+/// pair the true- and false-positive counts per threshold bucket (as
+/// [`crate::summary::pr_curve::buckets`]: `floor(p·(N−1))` in float32, or in float64 for a
+/// float64 tensor, as PyTorch), then the predictions' min and max and the number of labels that
+/// are neither 0 nor 1 (checked on the host). Nothing is read back.
 pub fn pr_curve_rows(curves: &[(&Tensor, &Tensor)], num_thresholds: usize) -> Result<Tensor> {
     check_thresholds(num_thresholds)?;
     let n = num_thresholds as i64;
@@ -95,34 +103,49 @@ pub fn pr_curve_rows(curves: &[(&Tensor, &Tensor)], num_thresholds: usize) -> Re
         let rows = curves
             .iter()
             .map(|(labels, preds)| {
-                let p = preds.detach().f_flatten(0, -1)?.f_to_kind(Kind::Double)?;
+                let kind = if preds.kind() == Kind::Double { Kind::Double } else { Kind::Float };
+                let p = preds.detach().f_flatten(0, -1)?.f_to_kind(kind)?;
                 let l = labels.detach().f_flatten(0, -1)?.f_to_kind(Kind::Double)?;
                 if p.size() != l.size() || p.numel() == 0 {
                     return Err(Error::invalid(format!("PR curve: labels {:?}, predictions {:?}", l.size(), p.size())));
                 }
-                // floor(p·(N−1)), then numpy's histogram over (0, N−1) with N bins: k·N div (N−1).
-                let k = p.f_mul_scalar((n - 1) as f64)?.f_floor()?.f_to_kind(Kind::Int64)?.f_clamp(0, n - 1)?;
-                let bin = k.f_mul_scalar(n)?.f_floor_divide_scalar(n - 1)?.f_clamp_max(n - 1)?;
+                // floor(p·(N−1)) in p's float kind; numpy's histogram over (0, N−1) with N bins then
+                // keeps each integer k ≤ N−1 in bucket k.
+                let bin = p.f_mul_scalar((n - 1) as f64)?.f_floor()?.f_to_kind(Kind::Int64)?.f_clamp(0, n - 1)?;
+                let bad = l.f_ne(0.0)?.f_logical_and(&l.f_ne(1.0)?)?.f_sum(Kind::Double)?;
                 let zeros = Tensor::f_zeros([n], (Kind::Double, p.device()))?;
                 let tp = zeros.f_index_add(0, &bin, &l)?;
                 let fp = zeros.f_index_add(0, &bin, &l.f_neg()?.f_add_scalar(1.0)?)?;
                 let (min, max) = p.f_aminmax(None, false)?;
-                Ok(Tensor::f_cat(&[tp, fp, min.f_reshape([1])?, max.f_reshape([1])?], 0)?)
+                let tail = Tensor::f_stack(&[min.f_to_kind(Kind::Double)?, max.f_to_kind(Kind::Double)?, bad], 0)?;
+                Ok(Tensor::f_cat(&[tp, fp, tail], 0)?)
             })
             .collect::<Result<Vec<Tensor>>>()?;
         Ok(Tensor::f_stack(&rows, 0)?)
     })
 }
 
+/// Width of a row of [`pr_curve_rows`] for `num_thresholds`: 2·N + 3.
+pub fn pr_row_width(num_thresholds: usize) -> usize {
+    2 * num_thresholds + 3
+}
+
 /// The six rows of each curve from [`pr_curve_rows`] read back; an error if a prediction was
-/// outside [0, 1].
+/// outside [0, 1], a label neither 0 nor 1, or `flat` is not whole rows.
 pub fn pr_curves_from_rows(flat: &[f64], num_thresholds: usize) -> Result<Vec<[Vec<f64>; 6]>> {
-    let n = num_thresholds;
-    flat.chunks(2 * n + 2)
+    check_thresholds(num_thresholds)?;
+    let (n, width) = (num_thresholds, pr_row_width(num_thresholds));
+    if flat.len() % width != 0 {
+        return Err(Error::invalid(format!("PR curve rows: {} values are not rows of {width}", flat.len())));
+    }
+    flat.chunks_exact(width)
         .map(|r| {
-            let (min, max) = (r[2 * n], r[2 * n + 1]);
+            let (min, max, bad) = (r[2 * n], r[2 * n + 1], r[2 * n + 2]);
             if !(0.0..=1.0).contains(&min) || !(0.0..=1.0).contains(&max) {
                 return Err(Error::invalid(format!("PR curve: predictions from {min} to {max}, outside [0, 1]")));
+            }
+            if bad != 0.0 {
+                return Err(Error::invalid(format!("PR curve: {bad} labels are neither 0 nor 1 (nor bool)")));
             }
             Ok(counts_from_buckets(&PrBuckets { tp: r[..n].to_vec(), fp: r[n..2 * n].to_vec() }))
         })
@@ -134,7 +157,7 @@ impl SummaryWriter {
     pub fn add_histogram_tensor(&mut self, tag: &str, values: &Tensor, step: i64) -> Result<()> {
         let stats = histograms(&[values])?.remove(0);
         // As add_histogram: NaN or an infinity (min or max not finite after aminmax) is refused.
-        if !stats.min.is_finite() || !stats.max.is_finite() {
+        if ![stats.min, stats.max].iter().all(|v| v.is_finite() && v.abs() <= f32::MAX as f64) {
             return Err(Error::invalid(format!("histogram {tag}: values from {} to {}: values must be finite", stats.min, stats.max)));
         }
         self.add_histogram_raw(tag, stats.to_proto(), step)

@@ -21,8 +21,9 @@ pub struct SummaryWriter {
     log_dir: PathBuf,
     file: EventFile,
     suffix: String,
-    /// `add_scalars`'s writers, one per sub-directory `<main_tag>_<tag>`.
-    children: BTreeMap<String, EventFile>,
+    /// `add_scalars`'s writers, one per run `<main_tag with '/' as '_'>_<tag>`, with the
+    /// (main_tag, tag) that made it: two different pairs never share a run.
+    children: BTreeMap<String, (String, String, EventFile)>,
     embeddings: Vec<EmbeddingInfo>,
 }
 
@@ -50,15 +51,20 @@ impl SummaryWriterBuilder {
         self
     }
 
-    /// Creates the log directory (and its parents) and a new event file in it.
+    /// Creates the log directory (and its parents) and a new event file in it. The directory is
+    /// made absolute (canonicalized) once created, so a later `chdir` changes nothing.
     pub fn build(self) -> Result<SummaryWriter> {
         if self.filename_suffix.contains('/') {
             return Err(Error::invalid("filename_suffix must not contain '/'"));
         }
+        if self.log_dir.as_os_str().is_empty() {
+            return Err(Error::invalid("log_dir must not be empty"));
+        }
         std::fs::create_dir_all(&self.log_dir).map_err(|e| Error::io("cannot create", &self.log_dir, e))?;
-        let file = EventFile::create(&self.log_dir, &self.filename_suffix, self.purge_step)?;
+        let log_dir = self.log_dir.canonicalize().map_err(|e| Error::io("cannot resolve", &self.log_dir, e))?;
+        let file = EventFile::create(&log_dir, &self.filename_suffix, self.purge_step)?;
         Ok(SummaryWriter {
-            log_dir: self.log_dir,
+            log_dir,
             file,
             suffix: self.filename_suffix,
             children: BTreeMap::new(),
@@ -78,7 +84,8 @@ impl SummaryWriter {
         SummaryWriterBuilder { log_dir: log_dir.as_ref().to_path_buf(), ..Default::default() }
     }
 
-    /// The directory this writer logs into.
+    /// The directory this writer logs into: absolute and canonical (links resolved), as
+    /// [`build`](SummaryWriterBuilder::build) found it, even if it was given relative.
     pub fn log_dir(&self) -> &Path {
         &self.log_dir
     }
@@ -105,17 +112,35 @@ impl SummaryWriter {
     }
 
     /// Several scalars on one chart: as in PyTorch, each goes to its own run, the sub-directory
-    /// `<log_dir>/<main_tag>_<tag>`, under the tag `main_tag`.
+    /// `<log_dir>/<main_tag>_<tag>` (a `/` in `main_tag` becomes `_`; one in `tag` makes a
+    /// nested run, as in PyTorch), under the tag `main_tag`. A run path with an empty, `.` or `..`
+    /// component, or one that another (main_tag, tag) pair of this writer already uses (`"a/b", "c"`
+    /// and `"a", "b_c"`), is an [`Error::InvalidArgument`]; nothing is written then.
     pub fn add_scalars(&mut self, main_tag: &str, values: &[(&str, f64)], step: i64) -> Result<()> {
-        for (tag, v) in values {
-            let name = format!("{main_tag}_{tag}").replace('/', "_");
+        self.file.ensure_open()?;
+        let mut names = Vec::with_capacity(values.len());
+        for (tag, _) in values {
+            let name = format!("{}_{tag}", main_tag.replace('/', "_"));
+            if let Err(e) = check_run_path(&name) {
+                return Err(Error::invalid(format!("add_scalars({main_tag:?}, {tag:?}): {e}")));
+            }
+            let clash = self.children.get(&name).map(|(m, t, _)| (m.as_str(), t.as_str()));
+            let earlier = values.iter().zip(&names).find(|(_, n)| **n == name).map(|((t, _), _)| (main_tag, *t));
+            if let Some((m, t)) = clash.or(earlier).filter(|&(m, t)| (m, t) != (main_tag, *tag)) {
+                return Err(Error::invalid(format!(
+                    "add_scalars({main_tag:?}, {tag:?}): the run {name:?} already holds ({m:?}, {t:?})"
+                )));
+            }
+            names.push(name);
+        }
+        for ((tag, v), name) in values.iter().zip(names) {
             let file = match self.children.get_mut(&name) {
-                Some(f) => f,
+                Some((_, _, f)) => f,
                 None => {
                     let dir = self.log_dir.join(&name);
                     std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
                     let f = EventFile::create(&dir, &self.suffix, None)?;
-                    self.children.entry(name).or_insert(f)
+                    &mut self.children.entry(name).or_insert((main_tag.into(), tag.to_string(), f)).2
                 }
             };
             let value = summary::scalar(main_tag, *v);
@@ -155,11 +180,18 @@ impl SummaryWriter {
     }
 
     /// PyTorch's `add_hparams`: one session in its own run, `<log_dir>/<run_name>` (default: the
-    /// time), with the hyperparameters, and each metric logged as a scalar there.
+    /// time), with the hyperparameters, and each metric logged as a scalar there. A run name with an
+    /// empty, `.` or `..` component (`a..b` is fine), or a hyperparameter or metric name given
+    /// twice, is an [`Error::InvalidArgument`].
     pub fn add_hparams(&mut self, hparam_dict: &[(&str, HParamValue)], metric_dict: &[(&str, f64)], run_name: Option<&str>) -> Result<()> {
+        self.file.ensure_open()?;
         let name = run_name.map_or_else(|| format!("{:.6}", now()), str::to_string);
-        if name.is_empty() || name.contains("..") || name.starts_with('/') {
-            return Err(Error::invalid(format!("run name {name:?}: must be a relative path inside the log directory")));
+        if let Err(e) = check_run_path(&name) {
+            return Err(Error::invalid(format!("run name {name:?}: {e}")));
+        }
+        let dup = first_repeated(hparam_dict.iter().map(|(k, _)| *k)).or_else(|| first_repeated(metric_dict.iter().map(|(k, _)| *k)));
+        if let Some(k) = dup {
+            return Err(Error::invalid(format!("add_hparams: the name {k:?} is given twice")));
         }
         let mut sub = SummaryWriter::builder(self.log_dir.join(name)).filename_suffix(&self.suffix).build()?;
         let metrics: Vec<&str> = metric_dict.iter().map(|(k, _)| *k).collect();
@@ -188,6 +220,7 @@ impl SummaryWriter {
         step: i64,
         tag: &str,
     ) -> Result<()> {
+        self.file.ensure_open()?;
         let info = projector::write_embedding(&self.log_dir, mat, dim, metadata, label_img, step, tag)?;
         self.embeddings.retain(|e| e.name != info.name);
         self.embeddings.push(info);
@@ -239,15 +272,33 @@ impl SummaryWriter {
 
     /// Asks the kernel to put everything on the disk (each event already reached the kernel when
     /// its call returned: flushing is only needed against a power cut).
+    /// A closed writer (or one whose write failed) returns [`Error::Closed`].
     pub fn flush(&mut self) -> Result<()> {
+        self.file.ensure_open()?;
+        self.children.values().try_for_each(|(_, _, f)| f.ensure_open())?;
         self.file.sync()?;
-        self.children.values_mut().try_for_each(EventFile::sync)
+        self.children.values_mut().try_for_each(|(_, _, f)| f.sync())
     }
 
     /// Flushes and closes the writer; later calls fail with [`Error::Closed`].
     pub fn close(&mut self) -> Result<()> {
         let r = self.file.close();
-        let rest = self.children.values_mut().map(EventFile::close).collect::<Result<Vec<_>>>();
+        let rest = self.children.values_mut().map(|(_, _, f)| f.close()).collect::<Result<Vec<_>>>();
         r.and(rest.map(|_| ()))
     }
+}
+
+/// A run directory relative to the log directory that stays inside it: no empty, `.` or `..`
+/// component (names such as `a..b` are fine), not absolute.
+fn check_run_path(name: &str) -> std::result::Result<(), &'static str> {
+    if name.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
+        return Err("must be a relative path inside the log directory, without empty, '.' or '..' components");
+    }
+    Ok(())
+}
+
+/// The first name that occurs a second time.
+fn first_repeated<'a>(mut names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut seen = std::collections::BTreeSet::new();
+    names.find(|k| !seen.insert(*k))
 }

@@ -25,6 +25,11 @@ fn bad_input_is_an_invalid_argument_and_writes_nothing() {
     invalid(w.add_histogram::<f32>("h", &[], 0), "empty histogram");
     assert!(invalid(w.add_histogram("h", &[1.0, f64::NAN], 0), "NaN").contains("NaN"));
     invalid(w.add_histogram("h", &[f32::INFINITY], 0), "inf");
+    invalid(w.add_histogram("h", &[1e39f64], 0), "beyond f32");
+    for (l, c) in [(f64::NAN, 1.0), (1.0, -1.0), (1.0, f64::NAN)] {
+        let raw = HistogramProto { bucket_limit: vec![0.0, l], bucket: vec![1.0, c], ..Default::default() };
+        invalid(w.add_histogram_raw("h", raw, 0), "raw: NaN limit, negative or NaN count");
+    }
     let raw = HistogramProto { bucket_limit: vec![1.0, 2.0], bucket: vec![1.0], ..Default::default() };
     invalid(w.add_histogram_raw("h", raw, 0), "raw: counts and limits differ");
     let raw = HistogramProto { bucket_limit: vec![2.0, 1.0], bucket: vec![1.0, 1.0], ..Default::default() };
@@ -38,6 +43,9 @@ fn bad_input_is_an_invalid_argument_and_writes_nothing() {
     invalid(w.add_image("i", &[0u8; 4], &[usize::MAX, 2, 2, 1], DataFormat::Nhwc, 0), "overflowing shape");
     invalid(w.add_images("i", &[0u8; 12], &[3, 2, 2], DataFormat::Chw, 0), "add_images of one CHW image");
     invalid(w.add_figure("f", b"GIF89a not a png at all....".to_vec(), 0), "figure not a PNG");
+    let png = [&b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR"[..], &[0x80, 0, 0, 0, 0, 0, 0, 1, 8, 6]].concat();
+    invalid(w.add_figure("f", png, 0), "figure wider than i32::MAX");
+    invalid(SummaryWriter::new("").map(|_| ()), "empty log_dir");
     // PR curves.
     invalid(w.add_pr_curve("p", &[true, false], &[0.5, 1.5], 0), "prediction above 1");
     invalid(w.add_pr_curve("p", &[true, false], &[-0.1, 0.5], 0), "prediction below 0");
@@ -51,6 +59,14 @@ fn bad_input_is_an_invalid_argument_and_writes_nothing() {
     invalid(w.add_pr_curve_raw("p", &short, 0), "raw rows of different lengths");
     let one = [vec![1.0], vec![1.0], vec![1.0], vec![1.0], vec![1.0], vec![1.0]];
     invalid(w.add_pr_curve_raw("p", &one, 0), "raw curve of one threshold");
+    for bad in [f32::NAN, f32::INFINITY, -1.0] {
+        invalid(w.add_pr_curve_with("p", &[true, false], &[0.5, 0.5], Some(&[1.0, bad]), 3, 0), "bad weight");
+    }
+    for (r, bad) in [(0, f64::NAN), (2, -1.0), (5, f64::INFINITY)] {
+        let mut rows = [vec![1.0; 3], vec![1.0; 3], vec![1.0; 3], vec![1.0; 3], vec![1.0; 3], vec![1.0; 3]];
+        rows[r][1] = bad;
+        invalid(w.add_pr_curve_raw("p", &rows, 0), "raw NaN, negative count, inf");
+    }
     // Graphs.
     let mut g = Graph::new();
     g.add(Node::new("a", "Placeholder")).add(Node::new("b", "Relu").inputs(&["missing"]));
@@ -85,10 +101,27 @@ fn bad_input_is_an_invalid_argument_and_writes_nothing() {
     invalid(w.add_embedding(&[1.0, 2.0, 3.0], 1, None, Some(Sprite { pixels: &px, shape: [2, 1, 2, 2] }), 0, "e"), "sprite count");
     let big = vec![0u8; 4 * 5000 * 5000];
     invalid(w.add_embedding(&[1.0; 4], 1, None, Some(Sprite { pixels: &big, shape: [4, 1, 5000, 5000] }), 0, "e"), "sprite > 8192 px");
+    // Shapes whose products overflow, 2 channels, zero sizes: refused, and no directory made.
+    for shape in [[4, 1, usize::MAX / 2, 1], [1, 1, usize::MAX, 2], [1, 2, 2, 2], [1, 1, 0, 2], [1, usize::MAX, 1, 1]] {
+        let s = Sprite { pixels: &px, shape };
+        invalid(w.add_embedding(&[1.0; 4][..shape[0]], 1, None, Some(s), 0, "e"), "sprite shape");
+    }
+    let one_col = ["x".to_string()];
+    let rows = vec![vec!["1".to_string()]];
+    invalid(w.add_embedding::<f32>(&[1.0], 1, Some(Metadata::Table { header: &one_col, rows: &rows }), None, 0, "e"), "1-column table");
+    invalid(w.add_embedding::<f32>(&[1.0], 1, None, None, -5, "e"), "negative step");
     // Hparams run names must stay inside the log directory; suffixes must be file names.
     invalid(w.add_hparams(&[], &[], Some("../escape")), "run name ..");
     invalid(w.add_hparams(&[], &[], Some("/abs")), "absolute run name");
     invalid(w.add_hparams(&[], &[], Some("")), "empty run name");
+    for name in [".", "a/./b", "a/", "a//b", "a/.."] {
+        invalid(w.add_hparams(&[], &[], Some(name)), "run name with an empty, . or .. component");
+    }
+    invalid(w.add_hparams(&[("lr", 1.into()), ("lr", 2.into())], &[], Some("dup")), "duplicate hparam");
+    invalid(w.add_hparams(&[], &[("m", 1.0), ("m", 2.0)], Some("dup")), "duplicate metric");
+    for tag in ["x/..", "a//b", "a/", "x/./y"] {
+        invalid(w.add_scalars("m", &[(tag, 1.0)], 0), "add_scalars run leaving its directory");
+    }
     invalid(SummaryWriter::builder(dir.path().join("x")).filename_suffix("a/b").build().map(|_| ()), "suffix with /");
 
     // None of it reached the file, and the writer still works.
@@ -97,8 +130,8 @@ fn bad_input_is_an_invalid_argument_and_writes_nothing() {
     let events = read(dir.path());
     assert_eq!(events.len(), 2, "{events:?}");
     assert_eq!(scalars(&events, "ok"), [(1, 1.0)]);
-    // No projector files either.
-    assert!(!dir.path().join("projector_config.pbtxt").exists());
+    // No projector files or run directories either: only the event file.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
 
 #[test]
@@ -111,12 +144,16 @@ fn a_closed_writer_refuses_every_call() {
     assert!(matches!(w.add_histogram("x", &[1.0f32], 0), Err(Error::Closed(_))));
     assert!(matches!(w.add_text("x", "t", 0), Err(Error::Closed(_))));
     assert!(matches!(w.add_scalars("s", &[("a", 1.0)], 1), Err(Error::Closed(_))));
+    assert!(matches!(w.add_scalars("s", &[("new", 1.0)], 1), Err(Error::Closed(_))));
+    assert!(matches!(w.add_hparams(&[], &[("m", 1.0)], Some("hp")), Err(Error::Closed(_))));
+    assert!(matches!(w.add_embedding::<f32>(&[1.0], 1, None, None, 0, "e"), Err(Error::Closed(_))));
+    assert!(matches!(w.flush(), Err(Error::Closed(_))));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "only the event file and s_a");
     let mut g = Graph::new();
     g.add(Node::new("a", "Placeholder"));
     assert!(matches!(w.add_graph(&g), Err(Error::Closed(_))));
-    // Closing twice and flushing a closed writer are harmless.
+    // Closing twice is harmless.
     w.close().unwrap();
-    w.flush().unwrap();
     let e = w.add_scalar("x", 1.0, 0).unwrap_err();
     assert!(e.to_string().contains("closed"), "{e}");
     assert_eq!(read(dir.path()).len(), 1);
@@ -191,6 +228,51 @@ fn links_planted_at_projector_files_are_replaced_not_followed() {
     }
     assert_eq!(std::fs::read_to_string(e.join("tensors.tsv")).unwrap(), "1\n2\n");
     assert_eq!(std::fs::read_to_string(e.join("metadata.tsv")).unwrap(), "x\ny\n");
+}
+
+#[test]
+fn add_scalars_runs_never_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = SummaryWriter::new(dir.path()).unwrap();
+    w.add_scalars("m", &[("x/y", 1.0), ("x_y", 2.0)], 0).unwrap(); // as PyTorch: m_x/y and m_x_y
+    invalid(w.add_scalars("m/x", &[("y", 3.0)], 0), "m/x + y clashes with m + x_y");
+    invalid(w.add_scalars("n", &[("a", 1.0), ("b/..", 2.0)], 0), "one bad tag: nothing written");
+    w.add_hparams(&[("x", 1.into())], &[("x", 1.0)], Some("a..b")).unwrap(); // ".." only as a component
+    w.close().unwrap();
+    assert_eq!(scalars(&read(&dir.path().join("a..b")), "x"), [(0, 1.0)]);
+    assert_eq!(scalars(&read(&dir.path().join("m_x/y")), "m"), [(0, 1.0)]);
+    assert_eq!(scalars(&read(&dir.path().join("m_x_y")), "m"), [(0, 2.0)]);
+    assert!(!dir.path().join("n_a").exists());
+}
+
+/// A relative log_dir, then a chdir (in a child process: the cwd is the process's).
+#[test]
+fn child_chdir() {
+    let Ok(dir) = std::env::var("TBW_CHDIR_DIR") else { return };
+    std::env::set_current_dir(&dir).unwrap();
+    let mut w = SummaryWriter::new("run").unwrap();
+    std::env::set_current_dir("/").unwrap();
+    w.add_scalar("x", 1.0, 0).unwrap();
+    w.add_scalars("s", &[("a", 2.0)], 0).unwrap();
+    w.add_hparams(&[("lr", 1.into())], &[("m", 1.0)], Some("hp")).unwrap();
+    w.close().unwrap();
+    println!("LOGDIR {}", w.log_dir().display());
+}
+
+#[test]
+fn a_relative_log_dir_survives_a_chdir() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_chdir", "--nocapture", "--test-threads=1"])
+        .env("TBW_CHDIR_DIR", dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("LOGDIR /"), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let run = dir.path().join("run");
+    assert_eq!(scalars(&read(&run), "x"), [(0, 1.0)]);
+    assert_eq!(scalars(&read(&run.join("s_a")), "s"), [(0, 2.0)]);
+    assert_eq!(scalars(&read(&run.join("hp")), "m"), [(0, 1.0)]);
 }
 
 #[test]

@@ -215,7 +215,8 @@ fn images_in_every_layout_have_the_right_size_and_pixels() {
     // PNG rows are HWC: pixel (y, x) channel c at (y·3 + x)·3 + c.
     assert_eq!(chw_px, hwc);
     assert_eq!(check("hwc", 2, (3, 2, 3)), hwc);
-    assert_eq!(check("hw", 3, (3, 2, 1)), [0, 128, 255, 255, 0, 51]);
+    // Floats are scaled by 255 and truncated, as PyTorch: 0.5 → 127.
+    assert_eq!(check("hw", 3, (3, 2, 1)), [0, 127, 255, 255, 0, 51]);
     let grid = check("nchw4", 4, (28, 5, 1));
     // Image i fills columns 7i..7i+7 with i/3·255.
     for i in 0..4 {
@@ -494,6 +495,50 @@ fn embedding_files_for_the_projector() {
     }
     // Embeddings write no events.
     assert_eq!(read(dir.path()).len(), 1);
+}
+
+#[test]
+fn embedding_names_and_labels_the_projector_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = SummaryWriter::new(dir.path()).unwrap();
+    let labels = ["a".to_string(), "".into(), " \t".into()];
+    w.add_embedding::<f32>(&[1.0, 2.0, 3.0], 1, Some(Metadata::Labels(&labels)), None, 0, "say \"hi\"\\\n\u{7}").unwrap();
+    w.add_embedding::<f32>(&[1.0], 1, None, None, 0, "損失").unwrap();
+    // "" is "default" in the name as in the directory: one entry.
+    w.add_embedding::<f32>(&[1.0], 1, None, None, 0, "").unwrap();
+    w.add_embedding::<f32>(&[2.0], 1, None, None, 0, "default").unwrap();
+    w.close().unwrap();
+    let config = std::fs::read_to_string(dir.path().join("projector_config.pbtxt")).unwrap();
+    let names: Vec<&str> = config.lines().filter_map(|l| l.trim().strip_prefix("tensor_name: ")).collect();
+    assert_eq!(names, [r#""say \"hi\"\\\n\007:00000""#, "\"損失:00000\"", "\"default:00000\""]);
+    let meta = std::fs::read_to_string(dir.path().join("00000/say%20%22hi%22%5C%0A%07/metadata.tsv")).unwrap();
+    assert_eq!(meta, "a\n(empty)\n(empty)\n");
+}
+
+#[test]
+fn pr_buckets_are_float32_as_in_pytorch() {
+    use tensorboard_writer::summary::pr_curve::{bucket, buckets};
+    // numpy: floor(float32(0.5158730149269104) * 126) = 65 in float32 (64 in float64).
+    let p = 0.5158730149269104f64 as f32;
+    assert_eq!(bucket(p as f64, 127), 65);
+    assert_eq!(buckets(&[true], &[p], None, 127).unwrap().tp[65], 1.0);
+    for n in [2, 3, 127, 10_000] {
+        assert_eq!((bucket(0.0, n), bucket(1.0, n)), (0, n - 1));
+    }
+}
+
+#[test]
+fn float_pixels_truncate_as_pytorch() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = SummaryWriter::new(dir.path()).unwrap();
+    // x·255 clipped to [0, 255] and truncated: 0.999 → 254, 0.5 → 127, NaN → 0, 2 → 255.
+    w.add_image("f32", &[0.999f32, 0.5, f32::NAN, 2.0], &[2, 2], DataFormat::Hw, 0).unwrap();
+    w.add_image("f64", &[0.999f64, 0.5, f64::NAN, -1.0], &[2, 2], DataFormat::Hw, 0).unwrap();
+    w.close().unwrap();
+    let events = read(dir.path());
+    let px = |tag: &str| decode_png(&image(&tagged(&events, tag)[0].1).encoded_image_string).3;
+    assert_eq!(px("f32"), [254, 127, 0, 255]);
+    assert_eq!(px("f64"), [254, 127, 0, 0]);
 }
 
 #[test]

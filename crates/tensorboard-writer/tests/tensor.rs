@@ -6,6 +6,7 @@ mod common;
 use common::{read, tagged};
 use tch::{Device, Kind, Tensor};
 use tensorboard_writer::proto::{value, HistogramProto, Value};
+use tensorboard_writer::tensor::{pr_curves_from_rows, stats_from_rows, DeviceHistogram};
 use tensorboard_writer::{DataFormat, Error, SummaryWriter};
 
 fn histo(v: &Value) -> HistogramProto {
@@ -70,9 +71,14 @@ fn tensor_pr_curves_match_slice_pr_curves() {
         w.add_pr_curve_tensor(&format!("t{n}"), &l, &p, n, 1).unwrap();
         w.add_pr_curve_with(&format!("s{n}"), &lv, &pv, None, n, 1).unwrap();
     }
+    // PyTorch's float32 bucketing: 0.5158730149269104 at N = 127 is bucket 65 (64 in float64).
+    let p65 = Tensor::from_slice(&[0.5158730149269104f64 as f32]);
+    w.add_pr_curve_tensor("b65", &Tensor::from_slice(&[true]), &p65, 127, 0).unwrap();
     w.close().unwrap();
     let events = read(dir.path());
     let rows = |tag: &str| tensor_rows(&tagged(&events, tag)[0].1);
+    let tp = rows("b65")[..127].to_vec();
+    assert_eq!((tp[65], tp[66]), (1.0, 0.0), "{tp:?}");
     let expected = [2.0f32, 0.0, 0.0, 2.0, 1.0, 0.0, 0.0, 1.0, 2.0, 0.0, 2.0, 2.0, 0.5, 0.0, 0.0, 1.0, 0.0, 0.0];
     assert_eq!(rows("hand_bool"), expected);
     assert_eq!(rows("hand_float"), expected);
@@ -99,6 +105,21 @@ fn tensor_errors_are_typed() {
     let short = Tensor::from_slice(&[true]);
     assert!(matches!(w.add_pr_curve_tensor("p", &short, &Tensor::from_slice(&[0.5f32, 0.5]), 3, 0), Err(Error::InvalidArgument(_))));
     assert!(matches!(w.add_pr_curve_tensor("p", &l, &Tensor::from_slice(&[0.5f32, 0.5]), 1, 0), Err(Error::InvalidArgument(_))));
+    // Labels must be 0/1 (or bool).
+    let p = Tensor::from_slice(&[0.5f32, 0.5]);
+    for bad in [2.0f32, -1.0, f32::NAN] {
+        let r = w.add_pr_curve_tensor("p", &Tensor::from_slice(&[1.0f32, bad]), &p, 3, 0);
+        assert!(matches!(r, Err(Error::InvalidArgument(_))), "label {bad}");
+    }
+    assert!(matches!(w.add_histogram_tensor("big", &Tensor::from_slice(&[1e39f64]), 0), Err(Error::InvalidArgument(_))));
+    // Short or ragged input read back is an error or no histogram, never a panic.
+    for flat in [&[0.5][..], &[0.0; 8][..], &[0.0; 10][..]] {
+        assert!(matches!(pr_curves_from_rows(flat, 3), Err(Error::InvalidArgument(_))), "{} values", flat.len());
+    }
+    assert_eq!(pr_curves_from_rows(&[0.0; 9], 3).unwrap().len(), 1);
+    let width = DeviceHistogram::new(Device::Cpu).width();
+    assert!(stats_from_rows(&vec![0.0; width - 1], &[3]).is_empty());
+    assert_eq!(stats_from_rows(&vec![0.0; width + 1], &[3, 4]).len(), 1);
     let img = Tensor::zeros([2, 5, 5], (Kind::Float, Device::Cpu));
     assert!(matches!(w.add_image_tensor("i", &img, DataFormat::Chw, 0), Err(Error::InvalidArgument(_))));
     w.close().unwrap();

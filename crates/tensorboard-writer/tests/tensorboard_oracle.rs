@@ -44,6 +44,10 @@ fn write_logdir(dir: &Path) -> Result<(), tensorboard_writer::Error> {
     let labels: Vec<String> = (0..N_POINTS).map(|i| format!("digit {}", i % 10)).collect();
     let thumbs: Vec<u8> = (0..N_POINTS * 8 * 8).map(|k| (k % 256) as u8).collect();
     w.add_embedding(&embedding(), DIM, Some(Metadata::Labels(&labels)), Some(Sprite { pixels: &thumbs, shape: [N_POINTS, 1, 8, 8] }), 7, "fc1")?;
+    // Tags the config must escape for protobuf's text format; a blank label, which the page skips.
+    let odd = ["x".to_string(), " ".into(), "z".into()];
+    w.add_embedding::<f32>(&[1.0, 2.0, 3.0], 1, Some(Metadata::Labels(&odd)), None, 0, "損失")?;
+    w.add_embedding::<f32>(&[1.0, 2.0], 2, Some(Metadata::Labels(&["q".into()])), None, 0, "say \"hi\"\t\\!")?;
     // The hand-computed curve (see tests/roundtrip.rs).
     w.add_pr_curve_with("pr/hand", &[true, false, true, false], &[0.1, 0.4, 0.35, 0.8], None, 3, 2)?;
     let (l, p): (Vec<bool>, Vec<f32>) = (0..200).map(|i| (i % 2 == 0, ((i * 37) % 101) as f32 / 100.0)).unzip();
@@ -174,6 +178,11 @@ fn tensorboard_serves_every_kind() {
     assert_eq!(p["metadata_first"], serde_json::json!(["digit 0", "digit 1"]));
     assert_eq!(p["sprite_png"], Json::Bool(true));
     assert_eq!(p["sprite_dim"], serde_json::json!([8, 8]));
+    let p = &out["projector"]["."]["損失:00000"];
+    assert_eq!((&p["shape"], &p["tensor_bytes"]), (&serde_json::json!([3, 1]), &serde_json::json!(12)), "{}", out["projector"]);
+    assert_eq!((p["metadata_lines"].as_u64(), &p["metadata_first"]), (Some(3), &serde_json::json!(["x", "(empty)"])));
+    let p = &out["projector"]["."]["say \"hi\"\t\\!:00000"];
+    assert_eq!((&p["shape"], p["metadata_lines"].as_u64()), (&serde_json::json!([1, 2]), Some(1)), "{}", out["projector"]);
 
     // PR curves: the hand-computed one, through the plugin, which drops the trailing column where
     // TP + FP = 0 (threshold 1.0) and returns thresholds 0 and 0.5.

@@ -41,7 +41,8 @@ pub struct HistogramStats {
 }
 
 impl HistogramStats {
-    /// The histogram of `values`, which must be non-empty and finite.
+    /// The histogram of `values`, which must be non-empty and finite, at most `f32::MAX` in
+    /// magnitude (TensorBoard's histogram buckets are float32).
     pub fn from_values<T: Copy + Into<f64>>(values: &[T]) -> Result<HistogramStats> {
         if values.is_empty() {
             return Err(Error::invalid("a histogram needs at least one value"));
@@ -56,8 +57,8 @@ impl HistogramStats {
             counts: vec![0.0; limits.len()],
         };
         for (i, v) in values.iter().map(|&v| v.into()).enumerate() {
-            if !v.is_finite() {
-                return Err(Error::invalid(format!("histogram value {i} is {v}: values must be finite")));
+            if !v.is_finite() || v.abs() > f32::MAX as f64 {
+                return Err(Error::invalid(format!("histogram value {i} is {v}: values must be finite (within f32)")));
             }
             s.counts[limits.partition_point(|&l| l <= v).min(limits.len() - 1)] += 1.0;
             s.min = s.min.min(v);
@@ -107,7 +108,8 @@ pub fn histogram<T: Copy + Into<f64>>(tag: &str, values: &[T]) -> Result<Value> 
 }
 
 /// A histogram given by its statistics and buckets (`add_histogram_raw`): `bucket_limit` and
-/// `bucket` have one entry per bucket, limits increasing, counts adding up to `num`.
+/// `bucket` have one entry per bucket, limits increasing (no NaN), counts finite, not negative and
+/// adding up to `num`.
 pub fn histogram_raw(tag: &str, h: HistogramProto) -> Result<Value> {
     if h.bucket_limit.len() != h.bucket.len() || h.bucket.is_empty() {
         return Err(Error::invalid(format!(
@@ -116,8 +118,11 @@ pub fn histogram_raw(tag: &str, h: HistogramProto) -> Result<Value> {
             h.bucket.len()
         )));
     }
-    if h.bucket_limit.windows(2).any(|w| w[0] >= w[1]) {
-        return Err(Error::invalid(format!("histogram {tag}: bucket limits must increase")));
+    if h.bucket_limit.iter().any(|l| l.is_nan()) || h.bucket_limit.windows(2).any(|w| w[0] >= w[1]) {
+        return Err(Error::invalid(format!("histogram {tag}: bucket limits must increase (and not be NaN)")));
+    }
+    if let Some(c) = h.bucket.iter().chain([&h.num]).find(|c| !c.is_finite() || **c < 0.0) {
+        return Err(Error::invalid(format!("histogram {tag}: a count of {c}: counts must be finite and not negative")));
     }
     Ok(histogram_proto(tag, h))
 }

@@ -18,7 +18,9 @@ pub enum DataFormat {
     Nhwc,
 }
 
-/// A pixel value: `u8` is taken as it is, floats are in [0, 1] and scaled to 0–255 (clamped), as in PyTorch.
+/// A pixel value: `u8` is taken as it is, floats are in [0, 1]: as PyTorch does
+/// (`(x * 255).clip(0, 255).astype(uint8)` in float32), scaled by 255, clamped and truncated; NaN
+/// gives 0.
 pub trait Pixel: Copy {
     /// The 8-bit value.
     fn to_u8(self) -> u8;
@@ -30,12 +32,13 @@ impl Pixel for u8 {
 }
 impl Pixel for f32 {
     fn to_u8(self) -> u8 {
-        (self * 255.0).round().clamp(0.0, 255.0) as u8
+        // `as` truncates toward zero and maps NaN to 0.
+        (self * 255.0).clamp(0.0, 255.0) as u8
     }
 }
 impl Pixel for f64 {
     fn to_u8(self) -> u8 {
-        (self * 255.0).round().clamp(0.0, 255.0) as u8
+        (self as f32).to_u8()
     }
 }
 
@@ -118,6 +121,9 @@ pub fn images<T: Pixel>(tag: &str, data: &[T], shape: &[usize], format: DataForm
 pub fn png_value(tag: &str, png: Vec<u8>) -> Result<Value> {
     let (width, height, channels) =
         png_header(&png).ok_or_else(|| Error::invalid(format!("image {tag}: not a PNG file")))?;
+    if width > i32::MAX as u32 || height > i32::MAX as u32 {
+        return Err(Error::invalid(format!("image {tag}: a PNG of {width} × {height}, over 2^31 − 1 pixels a side")));
+    }
     let img = Image {
         height: height as i32,
         width: width as i32,

@@ -29,11 +29,13 @@ pub(crate) fn check_thresholds(num_thresholds: usize) -> Result<()> {
     Ok(())
 }
 
-/// The bucket of a prediction p ∈ [0, 1] among N: numpy's `histogram(floor(p·(N−1)), bins=N,
-/// range=(0, N−1))`, exactly, in integers.
+/// The bucket of a prediction p ∈ [0, 1] among N, as PyTorch and TensorBoard compute it:
+/// `floor(p·(N−1))` in float32 (their predictions are float32, so `p` is rounded to f32 first),
+/// then numpy's `histogram(…, bins=N, range=(0, N−1))`, which maps each integer k ≤ N−1 to
+/// bucket k (k·N/(N−1) = k + k/(N−1) < k + 1 for k < N−1; N−1 is the last bucket).
 pub fn bucket(p: f64, n: usize) -> usize {
-    let k = (p * (n - 1) as f64).floor() as usize;
-    (k * n / (n - 1)).min(n - 1)
+    let k = ((p as f32) * (n - 1) as f32).floor() as usize;
+    k.min(n - 1)
 }
 
 /// Buckets of `predictions` (probabilities in [0, 1]) with boolean `labels` and optional `weights`.
@@ -53,6 +55,9 @@ pub fn buckets(labels: &[bool], predictions: &[f32], weights: Option<&[f32]>, n:
             return Err(Error::invalid(format!("PR curve: prediction {i} is {p}, outside [0, 1]")));
         }
         let w = weights.map_or(1.0, |w| w[i] as f64);
+        if !(w.is_finite() && w >= 0.0) {
+            return Err(Error::invalid(format!("PR curve: weight {i} is {w}: weights must be finite and not negative")));
+        }
         let k = bucket(p as f64, n);
         if label {
             b.tp[k] += w;
@@ -81,12 +86,19 @@ pub fn counts_from_buckets(b: &PrBuckets) -> [Vec<f64>; 6] {
     [tp, fp, tn, fn_, precision, recall]
 }
 
-/// The summary value of a curve given by its six rows of equal length N ≥ 2 (`add_pr_curve_raw`).
+/// The summary value of a curve given by its six rows of equal length N ≥ 2 (`add_pr_curve_raw`):
+/// finite values (within f32), counts (TP, FP, TN, FN) not negative.
 pub fn pr_curve_raw(tag: &str, rows: &[Vec<f64>; 6]) -> Result<Value> {
     let n = rows[0].len();
     check_thresholds(n)?;
     if rows.iter().any(|r| r.len() != n) {
         return Err(Error::invalid(format!("PR curve {tag}: the six rows differ in length")));
+    }
+    for (r, row) in rows.iter().enumerate() {
+        // Counts (rows 0–3) must not be negative; nothing may be NaN or infinite.
+        if let Some(v) = row.iter().find(|v| !v.is_finite() || (r < 4 && **v < 0.0) || v.abs() > f32::MAX as f64) {
+            return Err(Error::invalid(format!("PR curve {tag}: row {r} holds {v}: values must be finite, counts not negative")));
+        }
     }
     let content = PrCurvePluginData { version: 0, num_thresholds: n as u32 }.encode_to_vec();
     let tensor = TensorProto {
