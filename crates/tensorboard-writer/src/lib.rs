@@ -38,6 +38,7 @@ pub mod graph;
 pub mod projector;
 pub mod proto;
 pub mod record;
+mod runs;
 pub mod summary;
 #[cfg(feature = "tch")]
 pub mod tensor;

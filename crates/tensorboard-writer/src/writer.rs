@@ -4,6 +4,7 @@ use crate::file::{now, EventFile};
 use crate::graph::Graph;
 use crate::projector::{self, EmbeddingInfo, Metadata, Sprite};
 use crate::proto::{event, Event, HistogramProto, Summary, Value};
+use crate::runs;
 use crate::summary::custom_scalars::{custom_scalars, ChartSpec, CustomLayout};
 use crate::summary::hparams::{hparams, HParamValue};
 use crate::summary::image::{images, png_value, DataFormat, Pixel};
@@ -118,21 +119,7 @@ impl SummaryWriter {
     /// and `"a", "b_c"`), is an [`Error::InvalidArgument`]; nothing is written then.
     pub fn add_scalars(&mut self, main_tag: &str, values: &[(&str, f64)], step: i64) -> Result<()> {
         self.file.ensure_open()?;
-        let mut names = Vec::with_capacity(values.len());
-        for (tag, _) in values {
-            let name = format!("{}_{tag}", main_tag.replace('/', "_"));
-            if let Err(e) = check_run_path(&name) {
-                return Err(Error::invalid(format!("add_scalars({main_tag:?}, {tag:?}): {e}")));
-            }
-            let clash = self.children.get(&name).map(|(m, t, _)| (m.as_str(), t.as_str()));
-            let earlier = values.iter().zip(&names).find(|(_, n)| **n == name).map(|((t, _), _)| (main_tag, *t));
-            if let Some((m, t)) = clash.or(earlier).filter(|&(m, t)| (m, t) != (main_tag, *tag)) {
-                return Err(Error::invalid(format!(
-                    "add_scalars({main_tag:?}, {tag:?}): the run {name:?} already holds ({m:?}, {t:?})"
-                )));
-            }
-            names.push(name);
-        }
+        let names = runs::scalars_runs(&self.children, main_tag, values)?;
         for ((tag, v), name) in values.iter().zip(names) {
             let file = match self.children.get_mut(&name) {
                 Some((_, _, f)) => f,
@@ -186,10 +173,10 @@ impl SummaryWriter {
     pub fn add_hparams(&mut self, hparam_dict: &[(&str, HParamValue)], metric_dict: &[(&str, f64)], run_name: Option<&str>) -> Result<()> {
         self.file.ensure_open()?;
         let name = run_name.map_or_else(|| format!("{:.6}", now()), str::to_string);
-        if let Err(e) = check_run_path(&name) {
+        if let Err(e) = runs::check_run_path(&name) {
             return Err(Error::invalid(format!("run name {name:?}: {e}")));
         }
-        let dup = first_repeated(hparam_dict.iter().map(|(k, _)| *k)).or_else(|| first_repeated(metric_dict.iter().map(|(k, _)| *k)));
+        let dup = runs::first_repeated(hparam_dict.iter().map(|(k, _)| *k)).or_else(|| runs::first_repeated(metric_dict.iter().map(|(k, _)| *k)));
         if let Some(k) = dup {
             return Err(Error::invalid(format!("add_hparams: the name {k:?} is given twice")));
         }
@@ -286,19 +273,4 @@ impl SummaryWriter {
         let rest = self.children.values_mut().map(|(_, _, f)| f.close()).collect::<Result<Vec<_>>>();
         r.and(rest.map(|_| ()))
     }
-}
-
-/// A run directory relative to the log directory that stays inside it: no empty, `.` or `..`
-/// component (names such as `a..b` are fine), not absolute.
-fn check_run_path(name: &str) -> std::result::Result<(), &'static str> {
-    if name.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
-        return Err("must be a relative path inside the log directory, without empty, '.' or '..' components");
-    }
-    Ok(())
-}
-
-/// The first name that occurs a second time.
-fn first_repeated<'a>(mut names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let mut seen = std::collections::BTreeSet::new();
-    names.find(|k| !seen.insert(*k))
 }

@@ -48,7 +48,7 @@ fn write_logdir(dir: &Path) -> Result<(), tensorboard_writer::Error> {
     let odd = ["x".to_string(), " ".into(), "z".into()];
     w.add_embedding::<f32>(&[1.0, 2.0, 3.0], 1, Some(Metadata::Labels(&odd)), None, 0, "損失")?;
     w.add_embedding::<f32>(&[1.0, 2.0], 2, Some(Metadata::Labels(&["q".into()])), None, 0, "say \"hi\"\t\\!")?;
-    // The hand-computed curve (see tests/roundtrip.rs).
+    // The hand-computed curve (see tests/roundtrip_pr_curves.rs).
     w.add_pr_curve_with("pr/hand", &[true, false, true, false], &[0.1, 0.4, 0.35, 0.8], None, 3, 2)?;
     let (l, p): (Vec<bool>, Vec<f32>) = (0..200).map(|i| (i % 2 == 0, ((i * 37) % 101) as f32 / 100.0)).unzip();
     w.add_pr_curve("pr/default", &l, &p, 4)?;

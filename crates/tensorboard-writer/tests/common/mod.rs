@@ -2,8 +2,9 @@
 //! and pick values out of the events.
 #![allow(dead_code)]
 use std::path::Path;
-use tensorboard_writer::proto::{event, value, Event, Value};
+use tensorboard_writer::proto::{event, value, Event, HistogramProto, Value};
 use tensorboard_writer::record::{event_files, masked_crc, read_dir_events};
+use tensorboard_writer::Error;
 
 /// Every summary value of the events in `dir` with its step, in file order.
 pub fn values(events: &[Event]) -> Vec<(i64, Value)> {
@@ -66,4 +67,54 @@ pub fn only_event_file(dir: &Path) -> std::path::PathBuf {
     let files = event_files(dir).unwrap();
     assert_eq!(files.len(), 1, "event files in {}: {files:?}", dir.display());
     files.into_iter().next().unwrap()
+}
+
+/// The tensor of a tensor value.
+pub fn tensor(v: &Value) -> &tensorboard_writer::proto::TensorProto {
+    match &v.kind {
+        Some(value::Kind::Tensor(t)) => t,
+        other => panic!("{} is not a tensor: {other:?}", v.tag),
+    }
+}
+
+/// (plugin name, content) of a value's plugin metadata.
+pub fn plugin(v: &Value) -> (&str, &[u8]) {
+    let p = v.metadata.as_ref().and_then(|m| m.plugin_data.as_ref()).expect("plugin metadata");
+    (&p.plugin_name, &p.content)
+}
+
+/// The histogram of a histogram value.
+pub fn histo(v: &Value) -> &HistogramProto {
+    match &v.kind {
+        Some(value::Kind::Histo(h)) => h,
+        other => panic!("{} is not a histogram: {other:?}", v.tag),
+    }
+}
+
+/// The image of an image value.
+pub fn image(v: &Value) -> &tensorboard_writer::proto::Image {
+    match &v.kind {
+        Some(value::Kind::Image(i)) => i,
+        other => panic!("{} is not an image: {other:?}", v.tag),
+    }
+}
+
+/// Decodes a PNG: (width, height, channels, pixels).
+pub fn decode_png(bytes: &[u8]) -> (u32, u32, usize, Vec<u8>) {
+    let mut reader = png::Decoder::new(bytes).read_info().expect("a PNG");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("a PNG frame");
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, info.color_type.samples(), buf)
+}
+
+/// The message of the `Error::InvalidArgument` that `r` must be; `what` names the case.
+pub fn invalid<T: std::fmt::Debug>(r: Result<T, Error>, what: &str) -> String {
+    match r {
+        Err(Error::InvalidArgument(m)) => {
+            assert!(!m.is_empty(), "{what}: empty message");
+            m
+        }
+        other => panic!("{what}: expected InvalidArgument, got {other:?}"),
+    }
 }
