@@ -4,7 +4,7 @@
 //! what was being done and how many bytes were asked for; a failure outside any guard is still one
 //! line, printed by the program's panic hook through [`panic_line`]. Large Rust buffers whose size
 //! comes from input are reserved with [`try_reserve`], which fails the same way; any other failed Rust
-//! allocation ends the process with one line ([`Checked`], the global allocator) instead of an abort.
+//! allocation ends the process with one line (the global allocator, [`super::allocator`]).
 use std::cell::RefCell;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::Mutex;
@@ -150,6 +150,21 @@ thread_local! {
     static FALLIBLE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// Whether this thread is inside [`try_reserve`] (for the allocator; never allocates).
+pub(crate) fn fallible() -> bool {
+    FALLIBLE.try_with(|f| f.get()).unwrap_or(false)
+}
+
+/// Writes what this thread is doing (its innermost [`guard`]), if anything, without allocating.
+pub(crate) fn write_doing(out: &mut impl std::fmt::Write) -> bool {
+    DOING
+        .try_with(|d| match d.try_borrow().ok().as_ref().and_then(|d| d.last()) {
+            Some(what) => out.write_str(what).is_ok(),
+            None => false,
+        })
+        .unwrap_or(false)
+}
+
 /// Bytes this process may still allocate: what `ulimit -v` leaves beyond what it has mapped, and
 /// what the machine has available (MemAvailable + free swap), whichever is smaller.
 pub fn available_bytes() -> u64 {
@@ -170,7 +185,7 @@ pub fn available_bytes() -> u64 {
     // SAFETY: getrlimit into a struct we own.
     let ok = unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut limit) } == 0;
     let address_space = if ok && limit.rlim_cur != libc::RLIM_INFINITY {
-        (limit.rlim_cur as u64).saturating_sub(kib(&status, "VmSize:").unwrap_or(0))
+        limit.rlim_cur.saturating_sub(kib(&status, "VmSize:").unwrap_or(0))
     } else {
         u64::MAX
     };
@@ -188,72 +203,4 @@ pub fn ensure_fits(bytes: u64, what: &str) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// The program's name for [`Checked`]'s line (set once by `main`).
-static PROGRAM: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
-
-/// Names the program in the line [`Checked`] prints.
-pub fn set_program(name: &'static str) {
-    let _ = PROGRAM.set(name);
-}
-
-/// The system allocator, except that a failed allocation (Rust's own buffers: a table's labels, a
-/// line) ends the process with one line `<program>: error: out of memory while … N bytes` and exit
-/// status 1, instead of Rust's abort with a backtrace. The line is formatted without allocating.
-pub struct Checked;
-
-// SAFETY: every call is passed to the system allocator unchanged; only a null result is acted on.
-unsafe impl std::alloc::GlobalAlloc for Checked {
-    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        checked(std::alloc::System.alloc(layout), layout.size())
-    }
-    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
-        checked(std::alloc::System.alloc_zeroed(layout), layout.size())
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
-        std::alloc::System.dealloc(ptr, layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
-        checked(std::alloc::System.realloc(ptr, layout, new_size), new_size)
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Checked = Checked;
-
-/// A stack buffer that formats without allocating (what does not fit is cut).
-struct Line {
-    buf: [u8; 512],
-    len: usize,
-}
-
-impl std::fmt::Write for Line {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let n = s.len().min(self.buf.len() - self.len);
-        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
-        self.len += n;
-        Ok(())
-    }
-}
-
-fn checked(ptr: *mut u8, size: usize) -> *mut u8 {
-    // Rust would abort on an infallible allocation that fails; a fallible one gets its null.
-    let fallible = FALLIBLE.try_with(|f| f.get()).unwrap_or(false);
-    if ptr.is_null() && size > 0 && !fallible && !std::thread::panicking() {
-        use std::fmt::Write;
-        let mut line = Line { buf: [0; 512], len: 0 };
-        let program = PROGRAM.get().copied().unwrap_or("nnlab");
-        let _ = DOING.try_with(|d| match d.try_borrow().ok().as_ref().and_then(|d| d.last()) {
-            Some(what) => write!(line, "{program}: error: out of memory while {what}"),
-            None => write!(line, "{program}: error: out of memory"),
-        });
-        let _ = writeln!(line, ": could not allocate {size} bytes (use smaller sizes, or allow more memory)");
-        // SAFETY: write(2) of a buffer we own to stderr, then _exit: nothing here allocates.
-        unsafe {
-            libc::write(2, line.buf.as_ptr().cast(), line.len);
-            libc::_exit(1);
-        }
-    }
-    ptr
 }

@@ -7,9 +7,11 @@
 //!   identical to an uninterrupted one, bit for bit.
 //! - [`cpu`]: glibc's allocator thresholds and MKL's vendor check (DCN 39.2 → 48.7 it/s on AMD).
 //! - [`device`]: loading CUDA by hand and asking the NVIDIA driver why it cannot be used.
-//! - [`memory`]: a failed libtorch allocation as one error line naming what and how much.
+//! - [`memory`]: a failed libtorch allocation as one error line naming what and how much;
+//!   [`allocator`]: the same for Rust's own allocations.
 //!
 //! Kept by default: together they make the CPU DCN ~17% faster than without and give exact resume.
+pub mod allocator;
 pub mod cpu;
 pub mod device;
 mod ffi;

@@ -60,7 +60,7 @@ fn remove_matching(dir: &Path, prefix: &str) {
 
 /// [`write_with`] without taking [`WRITING`] (for the one thread that already holds it).
 pub(crate) fn write_unguarded(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    // The file's own name stays at the end, so its extension (which some writers look at) is kept.
+    // The file's own name stays at the end: debris a killed process leaves says what it was.
     let name =
         path.file_name().map(|f| f.to_string_lossy().replace("tfevents", "events")).unwrap_or_default();
     let (tmp, file) = create_partial(path, &name)?;

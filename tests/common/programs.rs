@@ -169,15 +169,20 @@ pub fn output_within(cmd: &mut Command, secs: u64) -> std::process::Output {
 }
 
 /// `cmd` with a resource limit (`libc::RLIMIT_AS`, `RLIMIT_FSIZE`…) of `bytes`, set in the child
-/// before it executes, as `ulimit` does.
+/// before it executes, as `ulimit` does. Core dumps are off: a limit below what libtorch needs to load
+/// aborts it before `main`, and its core must not land in the repository.
 pub fn limited(mut cmd: Command, resource: libc::__rlimit_resource_t, bytes: u64) -> Command {
     use std::os::unix::process::CommandExt;
     let limit = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
+    let no_core = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: setrlimit is async-signal-safe, as pre_exec requires.
     unsafe {
-        cmd.pre_exec(move || match libc::setrlimit(resource, &limit) {
-            0 => Ok(()),
-            _ => Err(std::io::Error::last_os_error()),
+        cmd.pre_exec(move || {
+            match libc::setrlimit(resource, &limit) == 0 && libc::setrlimit(libc::RLIMIT_CORE, &no_core) == 0
+            {
+                true => Ok(()),
+                false => Err(std::io::Error::last_os_error()),
+            }
         });
     }
     cmd

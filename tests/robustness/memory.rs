@@ -90,3 +90,17 @@ fn a_csv_under_a_memory_limit_is_one_line() {
     }
     assert!(!stages.is_empty(), "some limit must be too small");
 }
+
+/// libtorch's wording of a failed allocation, CPU and CUDA (the GPU one cannot be provoked here), is
+/// recognised with its size; other errors are not taken for one.
+#[test]
+fn allocation_failures_are_recognised_with_their_size() {
+    use nnlab::native::memory::allocation_failure;
+    let cpu = "[enforce fail at alloc_cpu.cpp:121] data. DefaultCPUAllocator: can't allocate memory: \
+               you tried to allocate 3211264000 bytes. Error code 12 (Cannot allocate memory)";
+    assert_eq!(allocation_failure(cpu), Some(Some(3_211_264_000)));
+    let cuda = "CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.19 GiB";
+    assert_eq!(allocation_failure(cuda), Some(Some(2 << 30)));
+    assert_eq!(allocation_failure("std::bad_alloc"), Some(None));
+    assert_eq!(allocation_failure("shape '[2, 3]' is invalid for input of size 5"), None);
+}

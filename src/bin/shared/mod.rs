@@ -57,7 +57,7 @@ pub fn parse<T: clap::Parser>(program: &str) -> anyhow::Result<T> {
 /// a signal, 1 with one line `<program>: error: …` on an error (or a failed write to stdout), 2 when
 /// the command line itself is wrong.
 pub fn main_with(program: &'static str, work: impl FnOnce() -> anyhow::Result<Exit>) -> ExitCode {
-    memory::set_program(program);
+    nnlab::native::allocator::set_program(program);
     install_signal_handler();
     // A file that reaches `ulimit -f` fails its write with EFBIG ("File too large"), handled like a
     // full disk, instead of SIGXFSZ killing the process mid-run.
