@@ -1,5 +1,5 @@
 //! Data: Make-Moons geometry, CSV loading and its error messages.
-use nnlab::backprop::csv::parse_csv;
+use nnlab::data::csv::parse_csv;
 use nnlab::backprop::data::make_moons;
 
 #[test]
@@ -93,7 +93,7 @@ fn csv_peak_child() {
     let _warm = tch::Tensor::zeros([1], (tch::Kind::Double, tch::Device::Cpu));
     let before = peak();
     let path = std::env::var("CSV_PEAK_FILE").unwrap();
-    let table = nnlab::backprop::csv::read_csv(std::path::Path::new(&path)).unwrap();
+    let table = nnlab::data::csv::read_csv(std::path::Path::new(&path)).unwrap();
     assert_eq!((table.rows, table.cols), (400_000, 20));
     println!("peak growth KiB: {}", peak() - before);
 }

@@ -81,6 +81,6 @@ proptest! {
 
     #[test]
     fn csv_loader_never_panics(text in "[0-9a-z,.\\-\n ]{0,80}") {
-        let _ = nnlab::backprop::csv::parse_csv(text.as_bytes(), "fuzz");
+        let _ = nnlab::data::csv::parse_csv(text.as_bytes(), "fuzz");
     }
 }

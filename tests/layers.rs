@@ -1,5 +1,6 @@
 //! Layers point down: the SummaryWriter crate knows nothing of nnlab, and nnlab's TensorBoard code
-//! knows nothing of the parts that use it (each part declares its own HParams metrics).
+//! knows nothing of the parts that use it (each part declares its own HParams metrics); what both
+//! parts share (src/data) is in neither.
 use std::path::{Path, PathBuf};
 
 fn sources(dir: &Path) -> Vec<PathBuf> {
@@ -31,6 +32,15 @@ fn assert_no_mention(dir: &str, forbidden: &[&str]) {
 fn the_crate_knows_nothing_of_nnlab() {
     assert_no_mention("crates/tensorboard-writer/src", &["nnlab", "crate::dcn", "crate::backprop", "mnist"]);
     assert_no_mention("crates/tensorboard-writer", &["nnlab ="]);
+}
+
+/// Code that both parts use lives outside both: Part 2 and the plots take nothing from Part 1.
+#[test]
+fn shared_code_lives_outside_the_parts() {
+    for dir in ["src/dcn", "src/plot", "src/data", "src/run"] {
+        assert_no_mention(dir, &["crate::backprop"]);
+    }
+    assert_no_mention("src/data", &["crate::dcn", "crate::report"]);
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! `fit_model`: full-batch gradient descent, the same for the 3-layer and the n-layer network.
-use crate::backprop::data::LabeledData;
+use crate::data::LabeledData;
 use crate::run::interrupt;
 use crate::run::progress::{progress_bar, say};
 use crate::run::{Diverged, Outcome};

@@ -6,11 +6,9 @@
 //! [`three_layer::NeuralNetwork`] and [`n_layer::DeepNeuralNetwork`]) and [`fit::fit_model`].
 pub mod activation;
 pub mod args;
-pub mod csv;
 pub mod data;
 pub mod fit;
 pub mod n_layer;
 pub mod record;
-pub mod rng;
 pub mod sweep;
 pub mod three_layer;

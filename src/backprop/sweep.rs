@@ -1,6 +1,6 @@
 //! Training one or several from-scratch networks on the same data, each as its own TensorBoard run,
 //! with a decision-boundary figure (one panel per network) for 2-D data. Both Part 1 programs use it.
-use crate::backprop::data::LabeledData;
+use crate::data::LabeledData;
 use crate::backprop::fit::{fit_model, FitConfig, GdModel};
 use crate::backprop::record::{NetConfig, NetResult};
 use crate::cli::Exit;

@@ -4,7 +4,7 @@ mod shared;
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use nnlab::backprop::args::{check_network_size, check_sweep_size, GdArgs};
-use nnlab::backprop::csv::read_csv;
+use nnlab::data::csv::read_csv;
 use nnlab::backprop::data::{standardize_checked, train_test_split, DatasetName};
 use nnlab::backprop::n_layer::DeepNeuralNetwork;
 use nnlab::backprop::record::NetConfig;

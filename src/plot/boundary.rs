@@ -1,6 +1,6 @@
 //! Decision boundaries: the predicted class on a grid (filled regions) with the data points on top,
 //! like the starter's `plot_decision_boundary` (contourf + scatter); one panel or a grid of panels.
-use crate::backprop::data::LabeledData;
+use crate::data::LabeledData;
 use crate::plot::{check_figure, class_color, light};
 use anyhow::{anyhow, Result};
 use plotters::prelude::*;

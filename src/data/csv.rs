@@ -5,7 +5,7 @@
 //! Streamed in two passes: the first checks every row and counts them, the second writes the values
 //! straight into the feature tensor. So reading holds the features once (8 bytes per value) plus the
 //! labels (8 bytes per row) and one line, never a growing copy of the table.
-use crate::backprop::data::LabeledData;
+use crate::data::LabeledData;
 use crate::native::memory;
 use crate::run::owned::open_input;
 use anyhow::{bail, Context, Result};
