@@ -5,6 +5,7 @@
 //! from what the runs logged; numbers are means ± sd over seeds and comparisons are tested
 //! ([`stats`]).
 pub mod cache;
+pub mod classes;
 pub mod derivations;
 pub mod doc;
 pub mod figures;
