@@ -1,4 +1,5 @@
 //! Data: Make-Moons geometry, CSV loading and its error messages.
+mod common;
 use nnlab::data::csv::parse_csv;
 use nnlab::backprop::data::make_moons;
 
@@ -56,15 +57,7 @@ fn csv_errors_name_the_line() {
 fn reading_a_csv_peaks_at_its_table() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.csv");
-    let mut text = String::with_capacity(17_000_000);
-    for i in 0..400_000u32 {
-        for j in 0..20u32 {
-            text.push(char::from(b'0' + ((i * 7 + j * 3) % 10) as u8));
-            text.push(',');
-        }
-        text.push_str(["0\n", "1\n", "2\n"][(i % 3) as usize]);
-    }
-    std::fs::write(&path, text).unwrap();
+    common::write_big_csv(&path);
     let out = std::process::Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "csv_peak_child", "--include-ignored", "--nocapture", "--test-threads", "1"])
         .env("CSV_PEAK_FILE", &path)

@@ -214,3 +214,17 @@ pub fn mkfifo(path: &Path) {
     // SAFETY: mkfifo with a NUL-terminated path.
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo {}", path.display());
 }
+
+/// A CSV of 400,000 rows × 20 one-digit features and a label of 3 classes: 16.8 MB of text, 61 MiB
+/// as doubles (the memory tests).
+pub fn write_big_csv(path: &Path) {
+    let mut text = String::with_capacity(17_000_000);
+    for i in 0..400_000u32 {
+        for j in 0..20u32 {
+            text.push(char::from(b'0' + ((i * 7 + j * 3) % 10) as u8));
+            text.push(',');
+        }
+        text.push_str(["0\n", "1\n", "2\n"][(i % 3) as usize]);
+    }
+    std::fs::write(path, text).unwrap();
+}

@@ -57,15 +57,7 @@ fn in_range_flags_that_do_not_fit_are_one_line() {
 fn a_csv_under_a_memory_limit_is_one_line() {
     let tmp = tempfile::tempdir().unwrap();
     let csv = tmp.path().join("big.csv");
-    let mut text = String::with_capacity(17_000_000);
-    for i in 0..400_000u32 {
-        for j in 0..20u32 {
-            text.push(char::from(b'0' + ((i * 7 + j * 3) % 10) as u8));
-            text.push(',');
-        }
-        text.push_str(["0\n", "1\n", "2\n"][(i % 3) as usize]);
-    }
-    std::fs::write(&csv, text).unwrap();
+    common::write_big_csv(&csv);
     let runs = tmp.path().join("runs");
     let n_layer = |mib: u64, data: &[&std::ffi::OsStr]| {
         let flags = ["--depth", "1", "--width", "2", "--passes", "1", "--quiet", "--no-plot", "--runs"];
