@@ -5,10 +5,13 @@
 //! from what the runs logged; numbers are means ± sd over seeds and comparisons are tested
 //! ([`stats`]).
 pub mod cache;
+pub mod comparison;
+pub mod dcn_run;
 pub mod derivations;
 pub mod doc;
 pub mod figures;
 pub mod markdown;
+pub mod mechanisms;
 pub mod part1;
 pub mod part2;
 pub mod pdf;
@@ -17,6 +20,7 @@ pub mod provenance;
 pub mod stats;
 pub mod tex;
 pub mod typst;
+pub mod variants;
 
 use crate::run::files::write_file;
 use crate::run::lock::DirLock;
