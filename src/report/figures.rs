@@ -117,8 +117,9 @@ pub fn comparison(losses: &[SeedCurves], errors: &[SeedCurves], path: &Path, fam
         |v: &[SeedCurves]| v.iter().map(|(name, c)| Series::mean_band(name.clone(), c)).collect::<Vec<_>>();
     let mut loss = bands(losses);
     let last = loss.iter().flat_map(|s| s.points.last()).map(|p| p.0).fold(1.0, f64::max);
-    let mut chance =
-        Series::new("chance (ln 10)", vec![(0.0, std::f64::consts::LN_10), (last, std::f64::consts::LN_10)]);
+    // Enough points that the line is drawn as a line, not as marked evaluations.
+    let flat = (0..=20).map(|i| (last * f64::from(i) / 20.0, std::f64::consts::LN_10)).collect();
+    let mut chance = Series::new("chance (ln 10)", flat);
     chance.color = Some(RGBColor(150, 150, 150));
     loss.push(chance);
     let panels = [

@@ -64,7 +64,7 @@ pub fn verdicts(items: &[Measured], iterations: &str) -> String {
         };
         let verdict = match (causes.is_empty(), stalled) {
             (false, _) => format!("the measured value that accounts for it: {}", causes.join("; ")),
-            (true, true) => "no logged value shows why; it may start later".to_string(),
+            (true, true) => "no logged value shows why".to_string(),
             (true, false) => "none of these logged values accounts for it".to_string(),
         };
         let measured =
