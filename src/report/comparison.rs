@@ -122,13 +122,15 @@ fn write_family(cx: &Context, family: &Family, iterations: &str, doc: &mut Doc) 
         ),
     );
     let val = measured.iter().map(|m| (m.name.clone(), m.validation_error.clone())).collect();
-    let steps = step_sizes(&stepping);
     doc.para(format!(
-        "{} {}{}",
+        "{} {}",
         ranking_text("validation error", val, (100.0, 2), "%", " points"),
-        verdicts(&measured, iterations),
-        if steps.is_empty() { String::new() } else { format!(" {steps}") }
+        verdicts(&measured, iterations)
     ));
+    let steps = step_sizes(&stepping);
+    if !steps.is_empty() {
+        doc.para(steps);
+    }
     Ok(())
 }
 

@@ -139,7 +139,8 @@ pub fn comparison(losses: &[SeedCurves], errors: &[SeedCurves], path: &Path, fam
             legend: true,
         },
     ];
-    line_panels(path, "iteration", &panels, 2, (620, 420))
+    // Two panels across the page: small enough that their text stays legible when scaled to its width.
+    line_panels(path, "iteration", &panels, 2, (470, 330))
 }
 
 /// TensorBoard's distribution view: percentiles (in basis points) of each logged histogram, drawn
