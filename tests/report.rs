@@ -58,6 +58,10 @@ fn tiny_report_is_a_complete_pdf_and_reuses_only_whole_runs() {
     let comparison = &text[text.find("2(c) Activations").unwrap()..];
     assert!(comparison.matches('±').count() >= 12, "the comparison tables give mean ± sd");
     assert!(text.contains("Test accuracy"), "2(a) states the test accuracy");
+    // Adam 1e-4 against SGD 0.05: the text says that their steps differ, and by how much.
+    let flat = comparison.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("One step moves the weights of conv1"), "{flat}");
+    assert!(flat.contains("sgd 0.05: lr × ‖g‖ = 0.05 ×"), "{flat}");
 
     let md = std::fs::read_to_string(out.path().join("REPORT.md")).unwrap();
     let links: Vec<&str> = md.split("](").skip(1).filter_map(|s| s.split(')').next()).collect();
@@ -292,7 +296,7 @@ fn part_c_text_claims_only_what_was_measured() {
     let sigmoid = m("sigmoid", 0.88, 2.33, 0.01, s([0.01, 0.02, 0.0]), OptimizerKind::Adam);
     let text = verdicts(&[relu, sigmoid], "400");
     assert!(text.contains("**sigmoid** has not started learning within 400 iterations"), "{text}");
-    assert!(text.contains("0.01× relu's") && text.contains("no logged value shows why"), "{text}");
+    assert!(text.contains("0.01× that of relu") && text.contains("no logged value shows why"), "{text}");
     assert!(!text.contains("accounts for it"), "{text}");
     // Under SGD the same small gradient is a cause; so are 60% saturated units.
     let relu = m("relu", 0.05, 0.2, 1.0, none.clone(), OptimizerKind::Sgd);
@@ -305,16 +309,31 @@ fn part_c_text_claims_only_what_was_measured() {
     let b = m("b", 0.052, 0.2, 1.0, none.clone(), OptimizerKind::Adam);
     assert!(verdicts(&[a, b], "400").starts_with("Every variant's training loss fell below chance"));
 
-    let step = |name: &str, optimizer, lr| Stepping {
+    let step = |name: &str, optimizer, lr, err| Stepping {
         name: name.into(),
         optimizer,
         lr,
         momentum: 0.9,
         grad: 0.2,
         weights: 800.0,
+        validation_error: err,
     };
-    let text = step_sizes(&[step("adam", OptimizerKind::Adam, 1e-4), step("sgd", OptimizerKind::Sgd, 0.05)]);
+    let (adam, sgd) =
+        (step("adam", OptimizerKind::Adam, 1e-4, 0.05), step("sgd", OptimizerKind::Sgd, 0.05, 0.03));
+    let text = step_sizes(&[adam, sgd], 400.0);
     assert!(text.contains("sgd: lr × ‖g‖ = 0.05 × 0.200 = 0.0100"), "{text}");
     assert!(text.contains("adam: at most about lr = 0.0001 per weight") && text.contains("0.0028"), "{text}");
-    assert_eq!(step_sizes(&[step("a", OptimizerKind::Adam, 1e-4), step("b", OptimizerKind::Adam, 1e-4)]), "");
+    assert!(text.contains("Largest step first (sgd, adam), the optimizers are also in order"), "{text}");
+    let (adam, sgd) =
+        (step("adam", OptimizerKind::Adam, 1e-4, 0.02), step("sgd", OptimizerKind::Sgd, 0.05, 0.03));
+    let text = step_sizes(&[adam, sgd], 400.0);
+    assert!(
+        text.contains("is not the order of the mean validation errors, lowest first (adam, sgd)"),
+        "{text}"
+    );
+    // Adagrad: lr per weight at first, 2/√N of that on average over N steps.
+    let adagrad = step("adagrad", OptimizerKind::Adagrad, 0.01, 0.02);
+    assert!((adagrad.step(400.0) - 0.01 * 800f64.sqrt() * 0.1).abs() < 1e-12);
+    let same = [step("a", OptimizerKind::Adam, 1e-4, 0.02), step("b", OptimizerKind::Adam, 1e-4, 0.03)];
+    assert_eq!(step_sizes(&same, 400.0), "", "one optimizer, one learning rate: nothing to say");
 }

@@ -90,6 +90,7 @@ fn write_family(cx: &Context, family: &Family, iterations: &str, doc: &mut Doc) 
             momentum: o.momentum,
             grad: m.grad.mean(),
             weights: runs[0].weight_count("conv1"),
+            validation_error: m.validation_error.mean(),
         });
         measured.push(m);
     }
@@ -127,7 +128,7 @@ fn write_family(cx: &Context, family: &Family, iterations: &str, doc: &mut Doc) 
         ranking_text("validation error", val, (100.0, 2), "%", " points"),
         verdicts(&measured, iterations)
     ));
-    let steps = step_sizes(&stepping);
+    let steps = step_sizes(&stepping, iterations.parse().unwrap_or(f64::NAN));
     if !steps.is_empty() {
         doc.para(steps);
     }

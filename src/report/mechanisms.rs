@@ -85,9 +85,17 @@ pub fn verdicts(items: &[Measured], iterations: &str) -> String {
 fn evidence(m: &Measured, best: &Measured) -> (Vec<String>, Vec<String>) {
     let mut measured = Vec::new();
     let mut causes = Vec::new();
+    if m.name != best.name {
+        measured.push(format!(
+            "its training loss over the last tenth {:.3} ({}: {:.3})",
+            m.late_loss.mean(),
+            best.name,
+            best.late_loss.mean()
+        ));
+    }
     let ratio = m.grad.mean() / best.grad.mean();
     if m.name != best.name && ratio.is_finite() {
-        measured.push(format!("its conv1 gradient norm averaged {ratio:.2}× {}'s", best.name));
+        measured.push(format!("its conv1 gradient norm averaged {ratio:.2}× that of {}", best.name));
         if ratio < SMALL_GRADIENT {
             if step_scales_with_gradient(m.optimizer) {
                 causes.push(format!(
@@ -118,7 +126,8 @@ fn evidence(m: &Measured, best: &Measured) -> (Vec<String>, Vec<String>) {
     (measured, causes)
 }
 
-/// One variant's optimizer settings and its measured conv1 gradient, for [`step_sizes`].
+/// One variant's optimizer settings, its measured conv1 gradient and validation error, for
+/// [`step_sizes`].
 pub struct Stepping {
     pub name: String,
     pub optimizer: OptimizerKind,
@@ -128,46 +137,78 @@ pub struct Stepping {
     pub grad: f64,
     /// conv1's weights (the count of its logged histogram).
     pub weights: f64,
+    /// Validation error, mean over seeds.
+    pub validation_error: f64,
 }
 
-/// How far one step moves conv1's weights under each optimizer, from its update rule, its learning
-/// rate and the measured gradient norm: where the optimizers differ in step size, the text says so.
-pub fn step_sizes(items: &[Stepping]) -> String {
+impl Stepping {
+    /// The size of one step on conv1's weights, averaged over `iterations` steps, from the update rule,
+    /// the learning rate and the measured gradient norm (for Adam-like rules, its bound: lr per weight;
+    /// for Adagrad, lr per weight shrinking as 1/√t, whose mean over t = 1…N is about 2/√N).
+    pub fn step(&self, iterations: f64) -> f64 {
+        let (lr, g, n) = (self.lr, self.grad, self.weights);
+        match self.optimizer {
+            OptimizerKind::Sgd => lr * g,
+            OptimizerKind::Momentum | OptimizerKind::Nesterov => lr * g / (1.0 - self.momentum),
+            OptimizerKind::Adagrad => lr * n.sqrt() * 2.0 / iterations.max(1.0).sqrt(),
+            OptimizerKind::Adam | OptimizerKind::Adamw | OptimizerKind::Rmsprop => lr * n.sqrt(),
+        }
+    }
+
+    fn rule(&self, iterations: f64) -> String {
+        let (lr, g, n, step) = (self.lr, self.grad, self.weights, self.step(iterations));
+        match self.optimizer {
+            OptimizerKind::Sgd => format!("lr × ‖g‖ = {lr} × {g:.3} = {step:.4}"),
+            OptimizerKind::Momentum | OptimizerKind::Nesterov => {
+                format!("up to lr × ‖g‖ / (1 − {}) = {step:.4} once successive gradients agree", self.momentum)
+            }
+            OptimizerKind::Adagrad => format!(
+                "about lr = {lr} per weight at its first step (√n × lr = {:.4} for all {n:.0}), shrinking as \
+                 1/√t while the gradient's size stays the same: {step:.4} on average over {iterations:.0} steps",
+                n.sqrt() * lr
+            ),
+            OptimizerKind::Adam | OptimizerKind::Adamw | OptimizerKind::Rmsprop => format!(
+                "at most about lr = {lr} per weight whatever the gradient's size, √n × lr = {step:.4} for all {n:.0}"
+            ),
+        }
+    }
+}
+
+/// How far one step moves conv1's weights under each optimizer, and whether the order of these
+/// sizes is the order of the validation errors: where the optimizers differ in step size, the text
+/// says so.
+pub fn step_sizes(items: &[Stepping], iterations: f64) -> String {
     let first = items.first();
     if items.iter().all(|s| Some((s.optimizer, s.lr)) == first.map(|f| (f.optimizer, f.lr))) {
         return String::new();
     }
-    let parts: Vec<String> = items
-        .iter()
-        .map(|s| {
-            let (lr, g, n) = (s.lr, s.grad, s.weights);
-            match s.optimizer {
-                OptimizerKind::Sgd => format!("{}: lr × ‖g‖ = {lr} × {g:.3} = {:.4}", s.name, lr * g),
-                OptimizerKind::Momentum | OptimizerKind::Nesterov => format!(
-                    "{}: up to lr × ‖g‖ / (1 − {m}) = {:.4} once successive gradients agree",
-                    s.name,
-                    lr * g / (1.0 - s.momentum),
-                    m = s.momentum
-                ),
-                OptimizerKind::Adagrad => format!(
-                    "{}: about lr = {lr} per weight at its first step (√n × lr = {:.4} for all {n:.0}), \
-                     shrinking as 1/√t while the gradient's size stays the same",
-                    s.name,
-                    n.sqrt() * lr
-                ),
-                OptimizerKind::Adam | OptimizerKind::Adamw | OptimizerKind::Rmsprop => format!(
-                    "{}: at most about lr = {lr} per weight, whatever the gradient's size (√n × lr = {:.4} for \
-                     all {n:.0})",
-                    s.name,
-                    n.sqrt() * lr
-                ),
-            }
-        })
-        .collect();
+    let parts: Vec<String> = items.iter().map(|s| format!("{}: {}", s.name, s.rule(iterations))).collect();
+    let order = |key: &dyn Fn(&Stepping) -> f64| {
+        let mut v: Vec<&Stepping> = items.iter().collect();
+        v.sort_by(|a, b| key(a).total_cmp(&key(b)));
+        v.iter().map(|s| s.name.clone()).collect::<Vec<_>>()
+    };
+    let by_step = order(&|s| -s.step(iterations));
+    let by_error = order(&|s| s.validation_error);
+    let verdict = if by_step == by_error {
+        format!(
+            "Largest step first ({}), the optimizers are also in order of mean validation error, lowest \
+             first: at {iterations:.0} iterations a larger step went with a lower mean error (which gaps \
+             are beyond noise is said above).",
+            by_step.join(", ")
+        )
+    } else {
+        format!(
+            "The order of these step sizes, largest first ({}), is not the order of the mean \
+             validation errors, lowest first ({}).",
+            by_step.join(", "),
+            by_error.join(", ")
+        )
+    };
     format!(
         "The optimizers differ in learning rate and in how a step depends on the gradient, so this \
-         compares each at its learning rate, not the update rules alone. One step moves conv1's weights \
-         (‖g‖ its measured gradient norm, mean over the run and the seeds; n its weights) by {}.",
+         compares each at its learning rate, not the update rules alone. One step moves the weights of conv1 \
+         (‖g‖ its measured gradient norm, mean over the run and the seeds; n its weights) by {}. {verdict}",
         parts.join("; ")
     )
 }
