@@ -98,7 +98,7 @@ fn write_family(cx: &Context, family: &Family, iterations: &str, doc: &mut Doc) 
     let path = cx.out.join("figures").join(&file);
     figures::comparison(&losses, &errors, &path, family.name)?;
     doc.figure(
-        &format!("figures/{file}"),
+        format!("figures/{file}"),
         format!(
             "By {}: training loss (left; the grey line is chance, ln 10) and validation error (right), \
              mean over seeds with a band from the lowest to the highest.",
