@@ -103,7 +103,7 @@ fn usage_errors_are_one_line_with_status_2() {
         (
             env!("CARGO_BIN_EXE_report"),
             &["--grid", "huge"],
-            "report: error: invalid value 'huge' for '--grid <GRID>' [possible values: tiny, quick, full]",
+            "report: error: invalid value 'huge' for '--grid <GRID>' [possible values: tiny, quick, standard, full]",
         ),
     ];
     for (bin, args, expected) in cases {

@@ -58,6 +58,10 @@ fn tiny_report_is_a_complete_pdf_and_reuses_only_whole_runs() {
     let comparison = &text[text.find("2(c) Activations").unwrap()..];
     assert!(comparison.matches('±').count() >= 12, "the comparison tables give mean ± sd");
     assert!(text.contains("Test accuracy"), "2(a) states the test accuracy");
+    // Adam 1e-4 against SGD 0.05: the text says that their steps differ, and by how much.
+    let flat = comparison.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("One step moves the weights of conv1"), "{flat}");
+    assert!(flat.contains("sgd 0.05: lr × ‖g‖ = 0.05 ×"), "{flat}");
 
     let md = std::fs::read_to_string(out.path().join("REPORT.md")).unwrap();
     let links: Vec<&str> = md.split("](").skip(1).filter_map(|s| s.split(')').next()).collect();
@@ -212,4 +216,124 @@ fn submission_zips_the_code_and_the_pdf() {
         .output()
         .unwrap();
     assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("is not a NetID"));
+}
+
+/// The quick and standard grids run every part (c) method the assignment names (tanh, sigmoid,
+/// leaky-ReLU, maxout; Xavier, with Kaiming; SGD, momentum, Adagrad) against the default, with 3 seeds,
+/// and the standard grid's part (a) is the assignment's 20,000-iteration run on full MNIST.
+#[test]
+fn quick_and_standard_grids_compare_every_named_method() {
+    use nnlab::native::device::DeviceArg;
+    use nnlab::report::plan::{Grid, Plan};
+    for grid in [Grid::Quick, Grid::Standard] {
+        let plan = Plan::new(grid, DeviceArg::Cpu);
+        let names = |family: &str| -> Vec<String> {
+            let f = plan.families.iter().find(|f| f.name == family).unwrap();
+            for v in &f.variants {
+                assert_eq!(v.jobs.len(), 3, "{grid:?} {family} {}: 3 seeds", v.name);
+            }
+            f.variants.iter().map(|v| v.name.clone()).collect()
+        };
+        assert_eq!(names("activation"), ["relu", "tanh", "sigmoid", "leaky-relu", "maxout"]);
+        assert_eq!(names("init"), ["default", "xavier-normal", "kaiming-normal"]);
+        assert_eq!(names("optimizer"), ["adam 1e-4", "sgd 0.05", "momentum 0.01", "adagrad 0.01"]);
+        let (main, cmp) = grid.lengths();
+        let job = &plan.families[2].variants[3].jobs[0];
+        assert_eq!(job.arg("--optimizer"), Some("adagrad"));
+        assert_eq!(job.arg("--iterations"), Some(cmp.iterations.to_string().as_str()));
+        assert_eq!(job.arg("--log-every"), Some(cmp.log_every.to_string().as_str()));
+        assert!(cmp.iterations > 160, "longer than the 160 iterations of before");
+        assert!(cmp.log_every >= 100 && cmp.eval_every >= 50, "the comparisons are monitored less often");
+        assert_eq!(plan.dcn.arg("--iterations"), Some(main.iterations.to_string().as_str()));
+        // The shared default job runs once: 1 + 4 + 2 + 3 configurations, 3 seeds each, + part (a).
+        let dcn_jobs = plan.all_jobs().iter().filter(|j| j.label.starts_with(['a', 'c'])).count();
+        assert_eq!(dcn_jobs, 1 + 10 * 3, "{grid:?}");
+        assert_eq!(plan.all_jobs()[0].label, "a-dcn-s0", "the longest job starts first");
+    }
+    let standard = Plan::new(Grid::Standard, DeviceArg::Cpu);
+    assert_eq!(standard.dcn.arg("--iterations"), Some("20000"));
+    assert_eq!(standard.dcn.arg("--dataset"), Some("mnist"));
+    assert_eq!(standard.families[0].variants[1].jobs[0].arg("--dataset"), Some("mnist"));
+    let full = Plan::new(Grid::Full, DeviceArg::Cpu);
+    assert_eq!(
+        full.families.iter().map(|f| f.variants.len()).collect::<Vec<_>>(),
+        [6, 6, 7],
+        "full: every variant"
+    );
+    // --help describes each grid with the lengths the plan uses.
+    let help = Command::new(REPORT).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for (grid, name) in [(Grid::Quick, "quick"), (Grid::Standard, "standard")] {
+        let n = grid.lengths().1.iterations;
+        let n = if n >= 1000 { format!("{},{:03}", n / 1000, n % 1000) } else { n.to_string() };
+        let line = help.lines().find(|l| l.trim_start().starts_with(&format!("- {name}:"))).unwrap_or("");
+        let text: String = help[help.find(line).unwrap()..].lines().take(3).collect::<Vec<_>>().join(" ");
+        assert!(text.contains(&format!("{n} iterations each")), "--help on {name}: {text}");
+    }
+}
+
+/// Part (c)'s text: a variant whose loss stays near ln 10 "has not started learning", with no cause
+/// unless a measured value supports one; a small gradient is a cause only for an optimizer whose step
+/// follows the gradient's size; optimizers with different step sizes are said to differ.
+#[test]
+fn part_c_text_claims_only_what_was_measured() {
+    use nnlab::dcn::optim::OptimizerKind;
+    use nnlab::report::mechanisms::{step_sizes, verdicts, Measured, Stepping};
+    use nnlab::report::stats::Summary;
+    let s = |v: [f64; 3]| Summary::new(v);
+    let none = Summary::new([]);
+    let m = |name: &str, err: f64, loss: f64, grad: f64, saturated: Summary, opt| Measured {
+        name: name.into(),
+        validation_error: s([err, err + 0.01, err - 0.01]),
+        late_loss: s([loss, loss + 0.01, loss - 0.01]),
+        dead: none.clone(),
+        saturated,
+        grad: s([grad, grad * 1.1, grad * 0.9]),
+        optimizer: opt,
+    };
+    let relu = m("relu", 0.05, 0.2, 1.0, none.clone(), OptimizerKind::Adam);
+    // Sigmoid under Adam, at chance, with a tiny gradient and few saturated units: no cause.
+    let sigmoid = m("sigmoid", 0.88, 2.33, 0.01, s([0.01, 0.02, 0.0]), OptimizerKind::Adam);
+    let text = verdicts(&[relu, sigmoid], "400");
+    assert!(text.contains("**sigmoid** has not started learning within 400 iterations"), "{text}");
+    assert!(text.contains("0.01× that of relu") && text.contains("no logged value shows why"), "{text}");
+    assert!(!text.contains("accounts for it"), "{text}");
+    // Under SGD the same small gradient is a cause; so are 60% saturated units.
+    let relu = m("relu", 0.05, 0.2, 1.0, none.clone(), OptimizerKind::Sgd);
+    let tanh = m("tanh", 0.30, 1.2, 0.1, s([0.6, 0.6, 0.6]), OptimizerKind::Sgd);
+    let text = verdicts(&[relu, tanh], "400");
+    assert!(text.contains("**tanh** is clearly worse than relu"), "{text}");
+    assert!(text.contains("proportional to it") && text.contains("60% of its units are saturated"), "{text}");
+    // Within noise and learning: nothing to explain.
+    let a = m("a", 0.05, 0.2, 1.0, none.clone(), OptimizerKind::Adam);
+    let b = m("b", 0.052, 0.2, 1.0, none.clone(), OptimizerKind::Adam);
+    assert!(verdicts(&[a, b], "400").starts_with("Every variant's training loss fell below chance"));
+
+    let step = |name: &str, optimizer, lr, err| Stepping {
+        name: name.into(),
+        optimizer,
+        lr,
+        momentum: 0.9,
+        grad: 0.2,
+        weights: 800.0,
+        validation_error: err,
+    };
+    let (adam, sgd) =
+        (step("adam", OptimizerKind::Adam, 1e-4, 0.05), step("sgd", OptimizerKind::Sgd, 0.05, 0.03));
+    let text = step_sizes(&[adam, sgd], 400.0);
+    assert!(text.contains("sgd: lr × ‖g‖ = 0.05 × 0.200 = 0.0100"), "{text}");
+    assert!(text.contains("adam: at most about lr = 0.0001 per weight") && text.contains("0.0028"), "{text}");
+    assert!(text.contains("Largest step first (sgd, adam), the optimizers are also in order"), "{text}");
+    let (adam, sgd) =
+        (step("adam", OptimizerKind::Adam, 1e-4, 0.02), step("sgd", OptimizerKind::Sgd, 0.05, 0.03));
+    let text = step_sizes(&[adam, sgd], 400.0);
+    assert!(
+        text.contains("is not the order of the mean validation errors, lowest first (adam, sgd)"),
+        "{text}"
+    );
+    // Adagrad: lr per weight at first, 2/√N of that on average over N steps.
+    let adagrad = step("adagrad", OptimizerKind::Adagrad, 0.01, 0.02);
+    assert!((adagrad.step(400.0) - 0.01 * 800f64.sqrt() * 0.1).abs() < 1e-12);
+    let same = [step("a", OptimizerKind::Adam, 1e-4, 0.02), step("b", OptimizerKind::Adam, 1e-4, 0.03)];
+    assert_eq!(step_sizes(&same, 400.0), "", "one optimizer, one learning rate: nothing to say");
 }

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Args {
-    /// Grid size: tiny (seconds), quick (under 10 minutes on 2 CPU cores), full (the assignment's lengths)
+    /// Which experiment grid: how long each DCN run trains and which part (c) variants run (each value below)
     #[arg(long, value_enum, default_value_t = Grid::Quick)]
     grid: Grid,
     /// Device for the MNIST runs

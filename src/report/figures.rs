@@ -110,11 +110,37 @@ pub fn health(events: &[Event], path: &Path) -> Result<()> {
 /// A variant's name and one curve per seed.
 pub type SeedCurves = (String, Vec<Vec<(f64, f64)>>);
 
-/// 2(c): one line per variant, the mean over seeds with a min–max band.
-pub fn comparison(variants: &[SeedCurves], path: &Path, title: &str, y: &str, log_y: bool) -> Result<()> {
-    let series = variants.iter().map(|(name, curves)| Series::mean_band(name.clone(), curves)).collect();
-    // Log scale: a variant that does not learn (80% error) would otherwise flatten the others.
-    line_chart(path, title, "iteration", y, series, log_y)
+/// 2(c): the training loss (with chance, ln 10, as a grey line) and the validation error side by
+/// side, one line per variant: the mean over seeds with a min–max band.
+pub fn comparison(losses: &[SeedCurves], errors: &[SeedCurves], path: &Path, family: &str) -> Result<()> {
+    let bands =
+        |v: &[SeedCurves]| v.iter().map(|(name, c)| Series::mean_band(name.clone(), c)).collect::<Vec<_>>();
+    let mut loss = bands(losses);
+    let last = loss.iter().flat_map(|s| s.points.last()).map(|p| p.0).fold(1.0, f64::max);
+    // Enough points that the line is drawn as a line, not as marked evaluations.
+    let flat = (0..=20).map(|i| (last * f64::from(i) / 20.0, std::f64::consts::LN_10)).collect();
+    let mut chance = Series::new("chance (ln 10)", flat);
+    chance.color = Some(RGBColor(150, 150, 150));
+    loss.push(chance);
+    let panels = [
+        LinePanel {
+            title: format!("training loss by {family}"),
+            y_label: "cross-entropy (smoothed)".into(),
+            series: loss,
+            log_y: true,
+            legend: true,
+        },
+        // Log scale: a variant that does not learn (80% error) would otherwise flatten the others.
+        LinePanel {
+            title: format!("validation error by {family}"),
+            y_label: "validation error".into(),
+            series: bands(errors),
+            log_y: true,
+            legend: true,
+        },
+    ];
+    // Two panels across the page: small enough that their text stays legible when scaled to its width.
+    line_panels(path, "iteration", &panels, 2, (470, 330))
 }
 
 /// TensorBoard's distribution view: percentiles (in basis points) of each logged histogram, drawn

@@ -1,15 +1,19 @@
-//! `make report`: runs the assignment's experiment grid through the three programs ([`plan`],
-//! [`cache`]) and writes the report, following the assignment's structure ([`part1`], [`part2`],
-//! [`derivations`], [`provenance`]), as one document model ([`doc`]) written twice: REPORT.md
-//! ([`markdown`]) and REPORT.pdf ([`typst`], [`tex`], [`pdf`]). Figures ([`figures`]) are drawn
-//! from what the runs logged; numbers are means ± sd over seeds and comparisons are tested
-//! ([`stats`]).
+//! `make report`: runs the assignment's experiment grid through the three programs ([`plan`] and
+//! [`variants`], [`cache`]) and writes the report, following the assignment's structure ([`part1`],
+//! [`part2`] with part (c) in [`comparison`], [`derivations`], [`provenance`]), as one document model
+//! ([`doc`]) written twice: REPORT.md ([`markdown`]) and REPORT.pdf ([`typst`], [`tex`], [`pdf`]).
+//! Figures ([`figures`]) are drawn from what the runs logged ([`dcn_run`]); numbers are means ± sd over
+//! seeds, comparisons are tested ([`stats`]), and what the text may claim from them is decided in
+//! [`mechanisms`].
 pub mod cache;
 pub mod classes;
+pub mod comparison;
+pub mod dcn_run;
 pub mod derivations;
 pub mod doc;
 pub mod figures;
 pub mod markdown;
+pub mod mechanisms;
 pub mod part1;
 pub mod part2;
 pub mod pdf;
@@ -18,6 +22,7 @@ pub mod provenance;
 pub mod stats;
 pub mod tex;
 pub mod typst;
+pub mod variants;
 
 use crate::run::files::write_file;
 use crate::run::lock::DirLock;
