@@ -79,3 +79,42 @@ pub fn projection(run_dir: &Path, out: &Path) -> Result<Option<f64>> {
     png_file(out, panels_size(1, 1, 640)?, |root| draw_panels(root, &[panel], 1))?;
     Ok(Some(share))
 }
+
+/// The report's "what the network learned" for the run in `dir`: the per-digit table and the
+/// projection, where the run logged them (runs from before PR curves and embeddings were logged
+/// have neither, and the section is left out).
+pub fn write(doc: &mut crate::report::doc::Doc, events: &[Event], dir: &Path, figure: (&Path, &str)) -> Result<()> {
+    let Some(rows) = per_class(events) else { return Ok(()) };
+    doc.h3("What the network learned, digit by digit");
+    let cells = rows
+        .iter()
+        .map(|&(d, p, r, ap)| vec![d.to_string(), format!("{:.2}", 100.0 * p), format!("{:.2}", 100.0 * r), format!("{:.4}", ap)])
+        .collect();
+    let worst = rows.iter().min_by(|a, b| a.3.total_cmp(&b.3)).expect("ten rows");
+    doc.table(
+        &["digit", "precision (%)", "recall (%)", "average precision"],
+        cells,
+        "Each digit against the rest on the test set at the last evaluation, from the run's PR curves \
+         (pr_test/digit_N in TensorBoard): precision and recall at the softmax threshold 0.5, and the \
+         area under the precision-recall curve.",
+    );
+    doc.para(format!(
+        "The lowest average precision is that of digit {} ({:.4}); the mean over the ten digits is {:.4}.",
+        worst.0,
+        worst.3,
+        rows.iter().map(|r| r.3).sum::<f64>() / rows.len() as f64
+    ));
+    if let Some(share) = projection(dir, figure.0)? {
+        doc.figure(
+            figure.1,
+            format!(
+                "fc1's 1,024 activations of the first test images (the Projector's embedding in \
+                 TensorBoard), projected on their first two principal components ({:.0}% of the \
+                 variance), each point coloured by its true digit.",
+                100.0 * share
+            ),
+            0.6,
+        );
+    }
+    Ok(())
+}

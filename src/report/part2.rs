@@ -2,7 +2,7 @@
 //! layer; (c), the comparisons over seeds, is [`comparison`]'s.
 use crate::cli::value_name;
 use crate::dcn::train::monitor::MONITORED;
-use crate::report::comparison;
+use crate::report::{classes, comparison};
 use crate::report::dcn_run::{read, Dcn};
 use crate::report::doc::Doc;
 use crate::report::figures::{self, curve};
@@ -53,6 +53,8 @@ pub fn write(cx: &Context, plan: &Plan, doc: &mut Doc) -> Result<()> {
         100.0 * r.validation_accuracy,
         r.iterations
     ));
+    let (path, link) = fig(cx, "2a-fc1-projection.png");
+    classes::write(doc, &main.events, &cx.done(&plan.dcn)?.dir, (&path, &link))?;
 
     doc.h2("2(b) Monitoring every layer");
     doc.para(format!(
