@@ -1,5 +1,5 @@
 //! Images for TensorBoard: tiles of inputs or first-layer filters, the confusion matrix, and
-//! misclassified digits with their labels. Each returns PNG bytes for `SummaryWriter::add_png`.
+//! misclassified digits with their labels. Each returns PNG bytes for `SummaryWriter::add_figure`.
 //!
 //! Sized for TensorBoard's cards, which fit an image into about 430 × 210 pixels (Time Series) or
 //! 350 pixels wide (Images) and scale it without smoothing: the images with text are about twice as
