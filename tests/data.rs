@@ -1,7 +1,7 @@
 //! Data: Make-Moons geometry, CSV loading and its error messages.
 mod common;
-use nnlab::data::csv::parse_csv;
 use nnlab::backprop::data::make_moons;
+use nnlab::data::csv::parse_csv;
 
 #[test]
 fn moons_are_two_half_circles() {

@@ -5,15 +5,15 @@ use nnlab::dcn::mnist::{load, DatasetKind, MnistData, Split};
 use nnlab::dcn::train::checkpoint::{self, check_like, check_order, Meta};
 use nnlab::dcn::train::{load_run_config, resume, train, TrainConfig};
 use nnlab::native::device::DeviceArg;
-use nnlab::run::{RunStatus, Status};
 use nnlab::run::events::truncate_dir_events;
-use tensorboard_writer::record::{parse_records, read_dir_events};
-use tensorboard_writer::record::{frame_record, masked_crc};
+use nnlab::run::{RunStatus, Status};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, TestRunner};
 use std::path::Path;
 use tch::{Device, Kind, Tensor};
+use tensorboard_writer::record::{frame_record, masked_crc};
+use tensorboard_writer::record::{parse_records, read_dir_events};
 
 /// How a file's bytes are spoiled.
 #[derive(Debug, Clone)]

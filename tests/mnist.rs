@@ -143,7 +143,10 @@ fn short_real_run_logs_everything() {
     for tag in [tags::FILTERS, tags::CONFUSION, tags::MISCLASSIFIED] {
         assert_eq!(tb["images"][tag].as_array().unwrap().len(), 2, "{tag}");
     }
-    assert!(tb["text"][format!("{}/text_summary", tags::CONFIG)][0][1].as_str().unwrap().contains("\"batch_size\": 50"));
+    assert!(tb["text"][format!("{}/text_summary", tags::CONFIG)][0][1]
+        .as_str()
+        .unwrap()
+        .contains("\"batch_size\": 50"));
     assert_eq!(tb["hparams"]["start"]["hparams"]["optimizer"], "adam");
     assert_eq!(tb["hparams"]["start"]["hparams"]["lr"], 1e-4);
     assert_eq!(tb["hparams"]["end"]["status"], 1, "STATUS_SUCCESS");

@@ -1,11 +1,11 @@
 //! Interruption and resume through the real program and real signals (its own test binary, so no
 //! other test shares the process-wide interrupt flag).
 mod common;
-use tensorboard_writer::record::{histograms, read_dir_events, scalars};
 use nnlab::tensorboard::tags;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use tensorboard_writer::record::{histograms, read_dir_events, scalars};
 
 const DCN: &str = env!("CARGO_BIN_EXE_mnist_dcn");
 

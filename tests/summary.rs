@@ -1,14 +1,14 @@
 //! The event writer, read back by our reader and by TensorBoard's own EventAccumulator.
 mod common;
 use nnlab::run::Run;
+use nnlab::tensorboard::hparams::HParams;
 use nnlab::tensorboard::summary::histogram_with_statistics;
+use tch::{Kind, Tensor};
+use tensorboard_writer::record::{histograms, parse_records, read_dir_events, scalars, tags};
 use tensorboard_writer::summary::histogram::default_bucket_limits as bucket_limits;
 use tensorboard_writer::tensor::histograms as device_stats;
 use tensorboard_writer::HistogramStats as HistStats;
-use nnlab::tensorboard::hparams::HParams;
-use tensorboard_writer::record::{histograms, parse_records, read_dir_events, scalars, tags};
 use tensorboard_writer::SummaryWriter;
-use tch::{Kind, Tensor};
 
 #[test]
 fn bucket_limits_are_tensorflows() {
@@ -47,7 +47,11 @@ fn write_known(dir: &std::path::Path) {
     }
     let values: Vec<f64> = (0..100).map(|i| i as f64 / 10.0 - 3.0).collect();
     for step in [0, 100, 200] {
-        w.add_summary(histogram_with_statistics("weights/conv1", &HistStats::from_values(&values).unwrap()), step).unwrap();
+        w.add_summary(
+            histogram_with_statistics("weights/conv1", &HistStats::from_values(&values).unwrap()),
+            step,
+        )
+        .unwrap();
     }
     w.add_text("config", "lr = 1e-4", 0).unwrap();
     let png = nnlab::tensorboard::images::tile_png(
@@ -122,10 +126,22 @@ fn a_torn_last_record_loses_only_itself() {
 #[test]
 fn runs_never_overwrite_each_other() {
     let root = tempfile::tempdir().unwrap();
-    let a =
-        Run::create(root.path(), "prog", "cfg", &serde_json::json!({"a": 1}), &HParams::new(String::new(), &[])).unwrap();
-    let b =
-        Run::create(root.path(), "prog", "cfg", &serde_json::json!({"a": 2}), &HParams::new(String::new(), &[])).unwrap();
+    let a = Run::create(
+        root.path(),
+        "prog",
+        "cfg",
+        &serde_json::json!({"a": 1}),
+        &HParams::new(String::new(), &[]),
+    )
+    .unwrap();
+    let b = Run::create(
+        root.path(),
+        "prog",
+        "cfg",
+        &serde_json::json!({"a": 2}),
+        &HParams::new(String::new(), &[]),
+    )
+    .unwrap();
     assert_ne!(a.dir(), b.dir());
     for r in [&a, &b] {
         assert!(r.dir().join("config.json").exists());

@@ -246,8 +246,8 @@ fn check_images(s: &Served) {
         assert_eq!(got, expected, "{run} {tag}");
         let query = list.last().unwrap()["query"].as_str().unwrap();
         let png = s.tb.fetch("GET", &format!("/data/plugin/images/individualImage?{query}"), None);
-        let (w, h, _) =
-            tensorboard_writer::summary::image::png_header(&png).unwrap_or_else(|| panic!("{tag}: not a PNG"));
+        let (w, h, _) = tensorboard_writer::summary::image::png_header(&png)
+            .unwrap_or_else(|| panic!("{tag}: not a PNG"));
         assert!((min_width..=2000).contains(&w) && (60..=2000).contains(&h), "{tag}: {w}×{h} pixels");
         // A Time Series card fits an image into about 430 × 210 pixels, scaling without smoothing:
         // an image with text must not shrink below 3/4 there, or its labels become unreadable.

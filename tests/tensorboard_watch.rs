@@ -4,17 +4,17 @@
 //! TensorBoard server in its default mode (the Rust data server), both started before the kill.
 mod common;
 use common::TensorBoard;
-use nnlab::tensorboard::hparams::HParams;
-use tensorboard_writer::summary::hparams::{session_end, SessionStatus};
-use tensorboard_writer::proto::{event, SESSION_START};
 use nnlab::run::events::truncate_dir_events;
-use tensorboard_writer::record::{parse_records, read_dir_events, scalars};
+use nnlab::tensorboard::hparams::HParams;
 use nnlab::tensorboard::tags;
-use tensorboard_writer::SummaryWriter;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use tensorboard_writer::proto::{event, SESSION_START};
+use tensorboard_writer::record::{parse_records, read_dir_events, scalars};
+use tensorboard_writer::summary::hparams::{session_end, SessionStatus};
+use tensorboard_writer::SummaryWriter;
 
 const DCN: &str = env!("CARGO_BIN_EXE_mnist_dcn");
 const LOSS: &str = "0_main/1_train_loss";

@@ -1,7 +1,7 @@
 //! Part 1 data: Make-Moons, circles, scikit-learn's real data sets and the user's CSV, as tensors.
 use crate::data::csv::read_csv;
-use crate::data::rng::Rng;
 pub use crate::data::labeled::{LabeledData, MAX_FEATURE};
+use crate::data::rng::Rng;
 use anyhow::{bail, Result};
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};

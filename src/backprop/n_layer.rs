@@ -4,10 +4,10 @@
 //! Backwards, given δa = ∂J/∂a_l:        δz = δa ⊙ f'(z_l)  (for the last layer δz = ŷ − Y),
 //!   dW_l = a_{l−1}ᵀ δz + λ W_l,   db_l = Σ_n δz,   ∂J/∂a_{l−1} = δz W_lᵀ.
 use crate::backprop::activation::{act_fun, diff_act_fun, Activation};
-use crate::data::LabeledData;
 use crate::backprop::fit::GdModel;
-use crate::data::rng::Rng;
 use crate::backprop::three_layer::init_weight;
+use crate::data::rng::Rng;
+use crate::data::LabeledData;
 use crate::tensorboard::tags;
 use tch::{Kind, Tensor};
 

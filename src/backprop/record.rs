@@ -36,15 +36,15 @@ impl NetConfig {
             self.dataset, self.activation, self.epsilon, self.reg_lambda
         );
         HParams::new(group, METRICS)
-        .choice("activation", &self.activation)
-        .add("lr", self.epsilon)
-        .add("batch_size", rows)
-        .one_of("program", program, &["three_layer", "n_layer"])
-        .add("dataset", self.dataset.as_str())
-        .add("layers", shape)
-        .add("reg_lambda", self.reg_lambda)
-        .add("steps", self.passes)
-        .add("seed", self.seed)
+            .choice("activation", &self.activation)
+            .add("lr", self.epsilon)
+            .add("batch_size", rows)
+            .one_of("program", program, &["three_layer", "n_layer"])
+            .add("dataset", self.dataset.as_str())
+            .add("layers", shape)
+            .add("reg_lambda", self.reg_lambda)
+            .add("steps", self.passes)
+            .add("seed", self.seed)
     }
 }
 

@@ -1,23 +1,23 @@
 //! Training one or several from-scratch networks on the same data, each as its own TensorBoard run,
 //! with a decision-boundary figure (one panel per network) for 2-D data. Both Part 1 programs use it.
-use crate::data::LabeledData;
 use crate::backprop::fit::{fit_model, FitConfig, GdModel};
 use crate::backprop::record::{NetConfig, NetResult};
 use crate::cli::Exit;
+use crate::data::LabeledData;
 use crate::native::memory;
 use crate::plot::boundary::{draw_panels, panels_size, BoundaryGrid, Panel};
 use crate::plot::{png_bytes, png_file};
 use crate::run::console;
 use crate::run::files::write_file;
 use crate::run::{Outcome, Run, RunDir, RunStatus};
-use crate::tensorboard::tags;
 use crate::tensorboard::summary::histogram_with_statistics;
-use tensorboard_writer::summary::scalar;
-use tensorboard_writer::tensor::histograms;
+use crate::tensorboard::tags;
 use anyhow::Result;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+use tensorboard_writer::summary::scalar;
+use tensorboard_writer::tensor::histograms;
 
 /// One network of a sweep: its run name, figure title, configuration and model.
 pub struct Network {

@@ -8,9 +8,9 @@
 //! As in the starter, the gradient is that of the summed J, which is why ε = 0.01 trains in 20,000
 //! passes. The derivation is in the report (`make report`, section 1(d)).
 use crate::backprop::activation::{act_fun, diff_act_fun, Activation};
-use crate::data::LabeledData;
 use crate::backprop::fit::GdModel;
 use crate::data::rng::Rng;
+use crate::data::LabeledData;
 use crate::tensorboard::tags;
 use tch::{Kind, Tensor};
 

@@ -54,13 +54,12 @@ pub fn graph(net: &Dcn) -> Graph {
     g.add(Node::new("fc1/Flatten", "Flatten").inputs(&[&input]).shape(&[-1, flat]));
     let fc1 = affine(&mut g, "fc1", "Linear", "fc1/Flatten", &w3.size(), &[-1, w3.size()[0]]);
     let hidden = w3.size()[0] / k;
-    g.add(Node::new(&format!("fc1/{op}"), op).inputs(&[&fc1]).shape(&[-1, hidden]))
-        .add(
-            Node::new("dropout/Dropout", "Dropout")
-                .inputs(&[&format!("fc1/{op}")])
-                .shape(&[-1, hidden])
-                .attr("rate", "0.5 (training only)"),
-        );
+    g.add(Node::new(&format!("fc1/{op}"), op).inputs(&[&fc1]).shape(&[-1, hidden])).add(
+        Node::new("dropout/Dropout", "Dropout")
+            .inputs(&[&format!("fc1/{op}")])
+            .shape(&[-1, hidden])
+            .attr("rate", "0.5 (training only)"),
+    );
     let fc2 = affine(&mut g, "fc2", "Linear", "dropout/Dropout", &w4.size(), &[-1, w4.size()[0]]);
     g.add(Node::new("output/Softmax", "Softmax").inputs(&[&fc2]).shape(&[-1, w4.size()[0]]));
     g

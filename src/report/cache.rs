@@ -10,10 +10,7 @@ use crate::run::interrupt;
 use crate::run::owned::{read_own, read_own_text};
 use crate::run::progress::{progress_bar, say};
 use crate::run::{RunStatus, Status};
-use tensorboard_writer::proto::Event;
-use tensorboard_writer::record::{parse_records, scalars};
 use crate::tensorboard::tags;
-use tensorboard_writer::record::frame_record;
 use anyhow::{bail, Context, Result};
 use prost::Message;
 use serde::de::DeserializeOwned;
@@ -23,6 +20,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::Instant;
+use tensorboard_writer::proto::Event;
+use tensorboard_writer::record::frame_record;
+use tensorboard_writer::record::{parse_records, scalars};
 
 /// job.json beside a cached run: what ran and how long it took.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -190,7 +190,9 @@ pub fn read_events_whole(dir: &Path) -> Result<Vec<Event>> {
     let mut events = Vec::new();
     for f in files {
         let bytes = read_own(&f)?;
-        let parsed = parse_records(&bytes).map_err(anyhow::Error::msg).with_context(|| format!("{} is corrupt", f.display()))?;
+        let parsed = parse_records(&bytes)
+            .map_err(anyhow::Error::msg)
+            .with_context(|| format!("{} is corrupt", f.display()))?;
         let whole: usize = parsed
             .iter()
             .map(|e| {

@@ -62,7 +62,8 @@ pub fn projection(run_dir: &Path, out: &Path) -> Result<Option<f64>> {
         .collect::<Result<_, _>>()
         .context("parsing the embedding")?;
     let meta = std::fs::read_to_string(dir.join("metadata.tsv")).context("reading the embedding's labels")?;
-    let labels: Vec<i64> = meta.lines().skip(1).map(|l| l.split('\t').next().unwrap_or("").parse()).collect::<Result<_, _>>()?;
+    let labels: Vec<i64> =
+        meta.lines().skip(1).map(|l| l.split('\t').next().unwrap_or("").parse()).collect::<Result<_, _>>()?;
     let (n, d) = (rows.len(), rows.first().map_or(0, Vec::len));
     if n < 3 || labels.len() != n || rows.iter().any(|r| r.len() != d) {
         bail!("{}: {n} rows and {} labels", dir.display(), labels.len());
@@ -75,7 +76,8 @@ pub fn projection(run_dir: &Path, out: &Path) -> Result<Option<f64>> {
     let share = f64::try_from(var.narrow(0, 0, 2).sum(Kind::Double) / var.sum(Kind::Double))?;
     let y = Tensor::from_slice(&labels);
     let data = LabeledData { y_onehot: y.one_hot(10).to_kind(Kind::Double), x: xy, y, num_classes: 10 };
-    let panel = Panel { title: "fc1 activations, first two principal components".into(), data: &data, grid: None };
+    let panel =
+        Panel { title: "fc1 activations, first two principal components".into(), data: &data, grid: None };
     png_file(out, panels_size(1, 1, 640)?, |root| draw_panels(root, &[panel], 1))?;
     Ok(Some(share))
 }
@@ -83,12 +85,24 @@ pub fn projection(run_dir: &Path, out: &Path) -> Result<Option<f64>> {
 /// The report's "what the network learned" for the run in `dir`: the per-digit table and the
 /// projection, where the run logged them (runs from before PR curves and embeddings were logged
 /// have neither, and the section is left out).
-pub fn write(doc: &mut crate::report::doc::Doc, events: &[Event], dir: &Path, figure: (&Path, &str)) -> Result<()> {
+pub fn write(
+    doc: &mut crate::report::doc::Doc,
+    events: &[Event],
+    dir: &Path,
+    figure: (&Path, &str),
+) -> Result<()> {
     let Some(rows) = per_class(events) else { return Ok(()) };
     doc.h3("What the network learned, digit by digit");
     let cells = rows
         .iter()
-        .map(|&(d, p, r, ap)| vec![d.to_string(), format!("{:.2}", 100.0 * p), format!("{:.2}", 100.0 * r), format!("{:.4}", ap)])
+        .map(|&(d, p, r, ap)| {
+            vec![
+                d.to_string(),
+                format!("{:.2}", 100.0 * p),
+                format!("{:.2}", 100.0 * r),
+                format!("{:.4}", ap),
+            ]
+        })
         .collect();
     let worst = rows.iter().min_by(|a, b| a.3.total_cmp(&b.3)).expect("ten rows");
     doc.table(

@@ -3,11 +3,11 @@
 use crate::dcn::train::{TrainConfig, TrainReport};
 use crate::report::cache::{read_events_whole, read_json};
 use crate::report::figures::curve;
-use tensorboard_writer::proto::Event;
-use tensorboard_writer::record::histograms;
 use crate::tensorboard::tags;
 use anyhow::Result;
 use std::path::Path;
+use tensorboard_writer::proto::Event;
+use tensorboard_writer::record::histograms;
 
 pub struct Dcn {
     pub events: Vec<Event>,

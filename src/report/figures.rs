@@ -1,12 +1,12 @@
 //! The report's charts, drawn from what the runs logged (their event files).
 use crate::dcn::train::monitor::{Quantity, MONITORED};
 use crate::plot::lines::{line_chart, line_panels, LinePanel, Series};
-use tensorboard_writer::proto::{Event, HistogramProto};
-use tensorboard_writer::record::{histograms, scalars};
 use crate::tensorboard::tags;
 use anyhow::Result;
 use plotters::style::RGBColor;
 use std::path::Path;
+use tensorboard_writer::proto::{Event, HistogramProto};
+use tensorboard_writer::record::{histograms, scalars};
 
 /// (step, value) of a scalar tag as floats.
 pub fn curve(events: &[Event], tag: &str) -> Vec<(f64, f64)> {

@@ -2,12 +2,12 @@
 //! layer; (c), the comparisons over seeds, is [`comparison`]'s.
 use crate::cli::value_name;
 use crate::dcn::train::monitor::MONITORED;
-use crate::report::{classes, comparison};
 use crate::report::dcn_run::{read, Dcn};
 use crate::report::doc::Doc;
 use crate::report::figures::{self, curve};
 use crate::report::plan::Plan;
 use crate::report::Context;
+use crate::report::{classes, comparison};
 use crate::tensorboard::tags;
 use anyhow::Result;
 use std::path::PathBuf;

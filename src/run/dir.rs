@@ -7,11 +7,11 @@ use crate::run::status::{write_status, Status};
 use crate::run::{Diverged, Outcome, RunStatus};
 use crate::tensorboard::hparams::HParams;
 use crate::tensorboard::tags;
-use tensorboard_writer::summary::hparams::{session_end, SessionStatus};
-use tensorboard_writer::{now, SummaryWriter};
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use tensorboard_writer::summary::hparams::{session_end, SessionStatus};
+use tensorboard_writer::{now, SummaryWriter};
 
 /// Longest run name kept as it is; the timestamp and the filesystem's 255-byte limit leave room.
 const MAX_NAME: usize = 160;

@@ -18,8 +18,11 @@ fn event_file(dir: &Path) -> PathBuf {
 
 fn spoil_event_file_during_a_run(spoil: impl Fn(&Path)) {
     let runs = tempfile::tempdir().unwrap();
-    let mut child =
-        common::dcn(runs.path(), 5000, &["--checkpoint-every", "0"]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = common::dcn(runs.path(), 5000, &["--checkpoint-every", "0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let dir = common::wait_for_losses(runs.path(), 3, &mut child);
     spoil(&event_file(&dir));
     let (code, stderr) = finish(child);
@@ -27,7 +30,10 @@ fn spoil_event_file_during_a_run(spoil: impl Fn(&Path)) {
     assert_eq!(code, Some(1), "{stderr}");
     let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error:")).collect();
     assert_eq!(errors.len(), 1, "{stderr}");
-    assert!(errors[0].starts_with("mnist_dcn: error: ") && errors[0].contains("deleted, moved or replaced"), "{stderr}");
+    assert!(
+        errors[0].starts_with("mnist_dcn: error: ") && errors[0].contains("deleted, moved or replaced"),
+        "{stderr}"
+    );
     assert_eq!(status(&dir).status, RunStatus::Failed, "{stderr}");
 }
 

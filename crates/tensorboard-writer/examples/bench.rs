@@ -44,7 +44,8 @@ fn cpu_time() -> f64 {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage = "usage: bench scalars N DIR | bench histograms H M DIR | bench kill N DIR";
-    let num = |i: usize| -> Result<usize, Box<dyn std::error::Error>> { Ok(args.get(i).ok_or(usage)?.parse()?) };
+    let num =
+        |i: usize| -> Result<usize, Box<dyn std::error::Error>> { Ok(args.get(i).ok_or(usage)?.parse()?) };
     match args.first().map(String::as_str) {
         Some("scalars") => {
             let (n, dir) = (num(1)?, args.get(2).ok_or(usage)?);

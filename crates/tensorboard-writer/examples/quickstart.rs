@@ -61,7 +61,11 @@ fn main() -> Result<(), tensorboard_writer::Error> {
             .collect();
         w.add_pr_curve("pr/even", &labels, &preds, step)?;
     }
-    w.add_hparams(&[("lr", HParamValue::from(0.1)), ("optimizer", "sgd".into())], &[("hparam/loss", 0.05)], Some("hparams"))?;
+    w.add_hparams(
+        &[("lr", HParamValue::from(0.1)), ("optimizer", "sgd".into())],
+        &[("hparam/loss", 0.05)],
+        Some("hparams"),
+    )?;
     w.close()?;
     println!("wrote {dir}: tensorboard --logdir {dir}");
     Ok(())

@@ -42,12 +42,25 @@ fn model_graph() -> Graph {
     g.add(Node::new("input", "Placeholder").shape(&[-1, INPUT]))
         .add(Node::new("fc1/weight", "Parameter").shape(&[HIDDEN, INPUT]))
         .add(Node::new("fc1/bias", "Parameter").shape(&[HIDDEN]))
-        .add(Node::new("fc1/Linear", "Linear").inputs(&["input", "fc1/weight", "fc1/bias"]).shape(&[-1, HIDDEN]))
+        .add(
+            Node::new("fc1/Linear", "Linear")
+                .inputs(&["input", "fc1/weight", "fc1/bias"])
+                .shape(&[-1, HIDDEN]),
+        )
         .add(Node::new("fc1/Relu", "Relu").inputs(&["fc1/Linear"]).shape(&[-1, HIDDEN]))
         .add(Node::new("fc2/weight", "Parameter").shape(&[CLASSES, HIDDEN]))
         .add(Node::new("fc2/bias", "Parameter").shape(&[CLASSES]))
-        .add(Node::new("fc2/Linear", "Linear").inputs(&["fc1/Relu", "fc2/weight", "fc2/bias"]).shape(&[-1, CLASSES]))
-        .add(Node::new("loss/CrossEntropy", "CrossEntropyLoss").inputs(&["fc2/Linear"]).shape(&[]).attr("reduction", "mean"));
+        .add(
+            Node::new("fc2/Linear", "Linear")
+                .inputs(&["fc1/Relu", "fc2/weight", "fc2/bias"])
+                .shape(&[-1, CLASSES]),
+        )
+        .add(
+            Node::new("loss/CrossEntropy", "CrossEntropyLoss")
+                .inputs(&["fc2/Linear"])
+                .shape(&[])
+                .attr("reduction", "mean"),
+        );
     g
 }
 
@@ -90,7 +103,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut last = (f64::NAN, f64::NAN);
     for step in 0..=STEPS {
         let idx = Tensor::randint(train_x.size()[0], [BATCH], (Kind::Int64, device));
-        let loss = model(&train_x.index_select(0, &idx)).cross_entropy_for_logits(&train_y.index_select(0, &idx));
+        let loss =
+            model(&train_x.index_select(0, &idx)).cross_entropy_for_logits(&train_y.index_select(0, &idx));
         opt.backward_step(&loss);
         if step % 10 == 0 {
             w.add_scalar("loss/train", loss.double_value(&[]), step)?;
@@ -100,9 +114,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let logits = model(&val_x);
                 let probs = logits.softmax(-1, Kind::Float);
                 for k in 0..CLASSES {
-                    w.add_pr_curve_tensor(&format!("pr/class_{k}"), &val_y.eq(k), &probs.select(1, k), 127, step)?;
+                    w.add_pr_curve_tensor(
+                        &format!("pr/class_{k}"),
+                        &val_y.eq(k),
+                        &probs.select(1, k),
+                        127,
+                        step,
+                    )?;
                 }
-                Ok((logits.cross_entropy_for_logits(&val_y).double_value(&[]), 1.0 - logits.accuracy_for_logits(&val_y).double_value(&[])))
+                Ok((
+                    logits.cross_entropy_for_logits(&val_y).double_value(&[]),
+                    1.0 - logits.accuracy_for_logits(&val_y).double_value(&[]),
+                ))
             })?;
             w.add_scalar("loss/validation", val_loss, step)?;
             w.add_scalar("error/validation", val_err, step)?;
@@ -110,7 +133,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 w.add_histogram_tensor(&format!("params/{name}"), &t, step)?;
             }
             last = (val_loss, val_err);
-            println!("step {step:4}: train loss {:.4}, validation loss {val_loss:.4}, error {:.1}%", loss.double_value(&[]), 100.0 * val_err);
+            println!(
+                "step {step:4}: train loss {:.4}, validation loss {val_loss:.4}, error {:.1}%",
+                loss.double_value(&[]),
+                100.0 * val_err
+            );
         }
     }
 
@@ -121,13 +148,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let x = val_x.narrow(0, 0, n);
         let h = hidden(&x).contiguous();
         let mat = Vec::<f32>::try_from(h.flatten(0, -1))?;
-        let labels: Vec<String> = Vec::<i64>::try_from(val_y.narrow(0, 0, n))?.iter().map(|l| format!("digit {l}")).collect();
+        let labels: Vec<String> =
+            Vec::<i64>::try_from(val_y.narrow(0, 0, n))?.iter().map(|l| format!("digit {l}")).collect();
         let thumbs = Vec::<f32>::try_from(x.contiguous().flatten(0, -1))?;
         let sprite = Sprite { pixels: &thumbs, shape: [n as usize, 1, SIDE as usize, SIDE as usize] };
-        w.add_embedding(&mat, HIDDEN as usize, Some(Metadata::Labels(&labels)), Some(sprite), STEPS, "hidden/fc1")?;
+        w.add_embedding(
+            &mat,
+            HIDDEN as usize,
+            Some(Metadata::Labels(&labels)),
+            Some(sprite),
+            STEPS,
+            "hidden/fc1",
+        )?;
 
         let pred = model(&val_x).argmax(-1, false);
-        let cells = (&val_y * CLASSES + pred).bincount::<Tensor>(None, CLASSES * CLASSES).to_kind(Kind::Float);
+        let cells =
+            (&val_y * CLASSES + pred).bincount::<Tensor>(None, CLASSES * CLASSES).to_kind(Kind::Float);
         let confusion = (&cells / cells.max().clamp_min(1.0)).view([CLASSES, CLASSES]);
         // Each cell 8 × 8 pixels, so the image is readable.
         let big = confusion.repeat_interleave_self_int(8, 0, None).repeat_interleave_self_int(8, 1, None);

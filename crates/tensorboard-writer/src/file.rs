@@ -35,7 +35,8 @@ impl EventFile {
     /// with the file version and, with `purge_step`, TensorBoard's restart marker at that step.
     pub fn create(dir: &Path, suffix: &str, purge_step: Option<i64>) -> Result<EventFile> {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_else(|_| "localhost".into());
+        let host =
+            std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_else(|_| "localhost".into());
         let name = format!(
             "events.out.tfevents.{:010}.{}.{}.{}{suffix}",
             now() as u64,
@@ -51,10 +52,16 @@ impl EventFile {
             .open(&path)
             .map_err(|e| Error::io("cannot create event file", &path, e))?;
         let meta = file.metadata().map_err(|e| Error::io("cannot stat", &path, e))?;
-        let mut f = EventFile { file, path, id: (meta.dev(), meta.ino()), buf: Vec::new(), len: 0, closed: false };
-        f.write(Event { wall_time: now(), step: 0, what: Some(event::What::FileVersion("brain.Event:2".into())) })?;
+        let mut f =
+            EventFile { file, path, id: (meta.dev(), meta.ino()), buf: Vec::new(), len: 0, closed: false };
+        f.write(Event {
+            wall_time: now(),
+            step: 0,
+            what: Some(event::What::FileVersion("brain.Event:2".into())),
+        })?;
         if let Some(step) = purge_step {
-            let log = SessionLog { status: SESSION_START, checkpoint_path: String::new(), msg: String::new() };
+            let log =
+                SessionLog { status: SESSION_START, checkpoint_path: String::new(), msg: String::new() };
             f.write(Event { wall_time: now(), step, what: Some(event::What::SessionLog(log)) })?;
         }
         Ok(f)
@@ -111,4 +118,3 @@ impl EventFile {
         r
     }
 }
-

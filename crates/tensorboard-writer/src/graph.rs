@@ -39,7 +39,8 @@ impl Node {
 
     /// A text attribute, shown in the node's info card (a kernel size, an activation, a dtype).
     pub fn attr(mut self, key: &str, value: &str) -> Node {
-        self.attrs.insert(key.into(), AttrValue { value: Some(attr_value::Value::S(value.as_bytes().to_vec())) });
+        self.attrs
+            .insert(key.into(), AttrValue { value: Some(attr_value::Value::S(value.as_bytes().to_vec())) });
         self
     }
 
@@ -79,10 +80,16 @@ impl Graph {
         let mut seen = HashSet::new();
         for n in &self.nodes {
             if n.name.is_empty() || n.op.is_empty() || n.name.starts_with('/') || n.name.ends_with('/') {
-                return Err(Error::invalid(format!("graph node {:?} (op {:?}): needs a name and an op", n.name, n.op)));
+                return Err(Error::invalid(format!(
+                    "graph node {:?} (op {:?}): needs a name and an op",
+                    n.name, n.op
+                )));
             }
             if let Some(i) = n.inputs.iter().find(|i| !seen.contains(i.as_str())) {
-                return Err(Error::invalid(format!("graph node {}: input {i} is not an earlier node", n.name)));
+                return Err(Error::invalid(format!(
+                    "graph node {}: input {i} is not an earlier node",
+                    n.name
+                )));
             }
             if !seen.insert(n.name.as_str()) {
                 return Err(Error::invalid(format!("graph node {} appears twice", n.name)));

@@ -49,7 +49,7 @@ pub use file::now;
 pub use graph::{Graph, Node};
 pub use projector::{Metadata, Sprite};
 pub use summary::custom_scalars::{ChartSpec, CustomLayout};
-pub use summary::hparams::{HParamValue, SessionStatus};
 pub use summary::histogram::HistogramStats;
+pub use summary::hparams::{HParamValue, SessionStatus};
 pub use summary::image::DataFormat;
 pub use writer::{SummaryWriter, SummaryWriterBuilder};

@@ -65,7 +65,11 @@ fn encode(tag: &str) -> String {
             let _ = write!(s, "%{b:02X}");
         }
     }
-    if s.is_empty() { "default".into() } else { s }
+    if s.is_empty() {
+        "default".into()
+    } else {
+        s
+    }
 }
 
 fn clean(field: &str) -> String {
@@ -138,17 +142,25 @@ pub(crate) fn write_embedding<T: Pixel>(
         Some(Metadata::Labels(l)) => Some(l.len()),
         Some(Metadata::Table { header, rows }) => {
             if header.len() < 2 {
-                return Err(Error::invalid(format!("embedding {tag}: a metadata table needs 2 or more columns (one: use Labels)")));
+                return Err(Error::invalid(format!(
+                    "embedding {tag}: a metadata table needs 2 or more columns (one: use Labels)"
+                )));
             }
             if let Some(r) = rows.iter().find(|r| r.len() != header.len()) {
-                return Err(Error::invalid(format!("embedding {tag}: a metadata row of {} for {} columns", r.len(), header.len())));
+                return Err(Error::invalid(format!(
+                    "embedding {tag}: a metadata row of {} for {} columns",
+                    r.len(),
+                    header.len()
+                )));
             }
             Some(rows.len())
         }
         None => None,
     };
     if rows.is_some_and(|r| r != n) || sprite.as_ref().is_some_and(|s| s.shape[0] != n) {
-        return Err(Error::invalid(format!("embedding {tag}: {n} points, but metadata or sprite for another number")));
+        return Err(Error::invalid(format!(
+            "embedding {tag}: {n} points, but metadata or sprite for another number"
+        )));
     }
     let sprite = match sprite {
         Some(s) => Some((s, check_sprite(&s)?)),
@@ -190,11 +202,17 @@ fn check_sprite<T: Pixel>(s: &Sprite<'_, T>) -> Result<usize> {
     let [n, c, h, w] = s.shape;
     let numel = s.shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
     if ![1, 3, 4].contains(&c) || n == 0 || h == 0 || w == 0 || numel != Some(s.pixels.len()) {
-        return Err(Error::invalid(format!("sprite: {} pixels for the shape {:?} (1, 3 or 4 channels)", s.pixels.len(), s.shape)));
+        return Err(Error::invalid(format!(
+            "sprite: {} pixels for the shape {:?} (1, 3 or 4 channels)",
+            s.pixels.len(),
+            s.shape
+        )));
     }
     let cols = (n as f64).sqrt().ceil() as usize;
     if cols.checked_mul(h.max(w)).is_none_or(|side| side > MAX_SPRITE_SIDE) {
-        return Err(Error::invalid(format!("sprite of {n} images of {h}×{w}: over {MAX_SPRITE_SIDE} pixels a side")));
+        return Err(Error::invalid(format!(
+            "sprite of {n} images of {h}×{w}: over {MAX_SPRITE_SIDE} pixels a side"
+        )));
     }
     Ok(cols)
 }
@@ -209,7 +227,8 @@ fn write_sprite<T: Pixel>(path: &Path, s: Sprite<'_, T>, cols: usize) -> Result<
         for ch in 0..c {
             for y in 0..h {
                 for x in 0..w {
-                    out[((r * h + y) * gw + col * w + x) * c + ch] = s.pixels[((i * c + ch) * h + y) * w + x].to_u8();
+                    out[((r * h + y) * gw + col * w + x) * c + ch] =
+                        s.pixels[((i * c + ch) * h + y) * w + x].to_u8();
                 }
             }
         }
@@ -222,7 +241,12 @@ fn write_sprite<T: Pixel>(path: &Path, s: Sprite<'_, T>, cols: usize) -> Result<
 pub(crate) fn config(embeddings: &[EmbeddingInfo]) -> String {
     let mut s = String::new();
     for e in embeddings {
-        let _ = writeln!(s, "embeddings {{\n  tensor_name: \"{}\"\n  tensor_path: \"{}/tensors.tsv\"", pbtxt_escape(&e.name), e.dir);
+        let _ = writeln!(
+            s,
+            "embeddings {{\n  tensor_name: \"{}\"\n  tensor_path: \"{}/tensors.tsv\"",
+            pbtxt_escape(&e.name),
+            e.dir
+        );
         if e.has_metadata {
             let _ = writeln!(s, "  metadata_path: \"{}/metadata.tsv\"", e.dir);
         }

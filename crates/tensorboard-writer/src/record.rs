@@ -32,8 +32,9 @@ pub fn parse_records(mut bytes: &[u8]) -> std::result::Result<Vec<Event>, String
             return Err(format!("length CRC mismatch at record {}", out.len()));
         }
         // A length beyond what remains is a torn record (a length near u64::MAX must not wrap around).
-        let Some(len) =
-            usize::try_from(u64::from_le_bytes(len_bytes)).ok().filter(|&l| l <= bytes.len().saturating_sub(16))
+        let Some(len) = usize::try_from(u64::from_le_bytes(len_bytes))
+            .ok()
+            .filter(|&l| l <= bytes.len().saturating_sub(16))
         else {
             break;
         };
@@ -58,7 +59,9 @@ pub fn event_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io("cannot read", dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("events.out.tfevents.")))
+        .filter(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("events.out.tfevents."))
+        })
         .collect();
     files.sort();
     Ok(files)

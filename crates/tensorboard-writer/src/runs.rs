@@ -34,7 +34,9 @@ pub(crate) fn scalars_runs<F>(
 /// component (names such as `a..b` are fine), not absolute.
 pub(crate) fn check_run_path(name: &str) -> std::result::Result<(), &'static str> {
     if name.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
-        return Err("must be a relative path inside the log directory, without empty, '.' or '..' components");
+        return Err(
+            "must be a relative path inside the log directory, without empty, '.' or '..' components",
+        );
     }
     Ok(())
 }

@@ -45,7 +45,8 @@ impl DeviceHistogram {
                     // right=true: index i with limit[i-1] <= v < limit[i]; index n_limits only for +inf/NaN.
                     let idx = x.f_bucketize(&self.limits, false, true)?.f_clamp_max(n_limits - 1)?;
                     let ones = idx.f_ones_like()?.f_to_kind(Kind::Double)?;
-                    let counts = Tensor::f_zeros([n_limits], (Kind::Double, x.device()))?.f_index_add(0, &idx, &ones)?;
+                    let counts = Tensor::f_zeros([n_limits], (Kind::Double, x.device()))?
+                        .f_index_add(0, &idx, &ones)?;
                     Ok(Tensor::f_cat(&[sums, counts], 0)?)
                 })
                 .collect::<Result<Vec<Tensor>>>()?;
@@ -86,7 +87,11 @@ pub fn histograms(tensors: &[&Tensor]) -> Result<Vec<HistogramStats>> {
     let numels: Vec<usize> = tensors.iter().map(|t| t.numel()).collect();
     let stats = stats_from_rows(&read_f64(&rows)?, &numels);
     if stats.len() != tensors.len() {
-        return Err(Error::invalid(format!("{} histograms read back for {} tensors", stats.len(), tensors.len())));
+        return Err(Error::invalid(format!(
+            "{} histograms read back for {} tensors",
+            stats.len(),
+            tensors.len()
+        )));
     }
     Ok(stats)
 }
@@ -107,17 +112,23 @@ pub fn pr_curve_rows(curves: &[(&Tensor, &Tensor)], num_thresholds: usize) -> Re
                 let p = preds.detach().f_flatten(0, -1)?.f_to_kind(kind)?;
                 let l = labels.detach().f_flatten(0, -1)?.f_to_kind(Kind::Double)?;
                 if p.size() != l.size() || p.numel() == 0 {
-                    return Err(Error::invalid(format!("PR curve: labels {:?}, predictions {:?}", l.size(), p.size())));
+                    return Err(Error::invalid(format!(
+                        "PR curve: labels {:?}, predictions {:?}",
+                        l.size(),
+                        p.size()
+                    )));
                 }
                 // floor(p·(N−1)) in p's float kind; numpy's histogram over (0, N−1) with N bins then
                 // keeps each integer k ≤ N−1 in bucket k.
-                let bin = p.f_mul_scalar((n - 1) as f64)?.f_floor()?.f_to_kind(Kind::Int64)?.f_clamp(0, n - 1)?;
+                let bin =
+                    p.f_mul_scalar((n - 1) as f64)?.f_floor()?.f_to_kind(Kind::Int64)?.f_clamp(0, n - 1)?;
                 let bad = l.f_ne(0.0)?.f_logical_and(&l.f_ne(1.0)?)?.f_sum(Kind::Double)?;
                 let zeros = Tensor::f_zeros([n], (Kind::Double, p.device()))?;
                 let tp = zeros.f_index_add(0, &bin, &l)?;
                 let fp = zeros.f_index_add(0, &bin, &l.f_neg()?.f_add_scalar(1.0)?)?;
                 let (min, max) = p.f_aminmax(None, false)?;
-                let tail = Tensor::f_stack(&[min.f_to_kind(Kind::Double)?, max.f_to_kind(Kind::Double)?, bad], 0)?;
+                let tail =
+                    Tensor::f_stack(&[min.f_to_kind(Kind::Double)?, max.f_to_kind(Kind::Double)?, bad], 0)?;
                 Ok(Tensor::f_cat(&[tp, fp, tail], 0)?)
             })
             .collect::<Result<Vec<Tensor>>>()?;
@@ -142,7 +153,9 @@ pub fn pr_curves_from_rows(flat: &[f64], num_thresholds: usize) -> Result<Vec<[V
         .map(|r| {
             let (min, max, bad) = (r[2 * n], r[2 * n + 1], r[2 * n + 2]);
             if !(0.0..=1.0).contains(&min) || !(0.0..=1.0).contains(&max) {
-                return Err(Error::invalid(format!("PR curve: predictions from {min} to {max}, outside [0, 1]")));
+                return Err(Error::invalid(format!(
+                    "PR curve: predictions from {min} to {max}, outside [0, 1]"
+                )));
             }
             if bad != 0.0 {
                 return Err(Error::invalid(format!("PR curve: {bad} labels are neither 0 nor 1 (nor bool)")));
@@ -158,14 +171,24 @@ impl SummaryWriter {
         let stats = histograms(&[values])?.remove(0);
         // As add_histogram: NaN or an infinity (min or max not finite after aminmax) is refused.
         if ![stats.min, stats.max].iter().all(|v| v.is_finite() && v.abs() <= f32::MAX as f64) {
-            return Err(Error::invalid(format!("histogram {tag}: values from {} to {}: values must be finite", stats.min, stats.max)));
+            return Err(Error::invalid(format!(
+                "histogram {tag}: values from {} to {}: values must be finite",
+                stats.min, stats.max
+            )));
         }
         self.add_histogram_raw(tag, stats.to_proto(), step)
     }
 
     /// [`add_pr_curve`](Self::add_pr_curve) of tensors (labels: bool or 0/1; predictions in
     /// [0, 1]), counted on their device.
-    pub fn add_pr_curve_tensor(&mut self, tag: &str, labels: &Tensor, predictions: &Tensor, num_thresholds: usize, step: i64) -> Result<()> {
+    pub fn add_pr_curve_tensor(
+        &mut self,
+        tag: &str,
+        labels: &Tensor,
+        predictions: &Tensor,
+        num_thresholds: usize,
+        step: i64,
+    ) -> Result<()> {
         let rows = pr_curve_rows(&[(labels, predictions)], num_thresholds)?;
         let curve = pr_curves_from_rows(&read_f64(&rows)?, num_thresholds)?.remove(0);
         self.add_pr_curve_raw(tag, &curve, step)

@@ -62,7 +62,8 @@ impl SummaryWriterBuilder {
             return Err(Error::invalid("log_dir must not be empty"));
         }
         std::fs::create_dir_all(&self.log_dir).map_err(|e| Error::io("cannot create", &self.log_dir, e))?;
-        let log_dir = self.log_dir.canonicalize().map_err(|e| Error::io("cannot resolve", &self.log_dir, e))?;
+        let log_dir =
+            self.log_dir.canonicalize().map_err(|e| Error::io("cannot resolve", &self.log_dir, e))?;
         let file = EventFile::create(&log_dir, &self.filename_suffix, self.purge_step)?;
         Ok(SummaryWriter {
             log_dir,
@@ -131,7 +132,11 @@ impl SummaryWriter {
                 }
             };
             let value = summary::scalar(main_tag, *v);
-            file.write(Event { wall_time: now(), step, what: Some(event::What::Summary(Summary { value: vec![value] })) })?;
+            file.write(Event {
+                wall_time: now(),
+                step,
+                what: Some(event::What::Summary(Summary { value: vec![value] })),
+            })?;
         }
         Ok(())
     }
@@ -147,12 +152,26 @@ impl SummaryWriter {
     }
 
     /// One image of `shape` in `format` (`Chw`, `Hwc` or `Hw`); floats in [0, 1], or `u8`.
-    pub fn add_image<T: Pixel>(&mut self, tag: &str, data: &[T], shape: &[usize], format: DataFormat, step: i64) -> Result<()> {
+    pub fn add_image<T: Pixel>(
+        &mut self,
+        tag: &str,
+        data: &[T],
+        shape: &[usize],
+        format: DataFormat,
+        step: i64,
+    ) -> Result<()> {
         self.add(summary::image::image(tag, data, shape, format)?, step)
     }
 
     /// A batch of images (`Nchw` or `Nhwc`), tiled into one grid of at most 8 columns.
-    pub fn add_images<T: Pixel>(&mut self, tag: &str, data: &[T], shape: &[usize], format: DataFormat, step: i64) -> Result<()> {
+    pub fn add_images<T: Pixel>(
+        &mut self,
+        tag: &str,
+        data: &[T],
+        shape: &[usize],
+        format: DataFormat,
+        step: i64,
+    ) -> Result<()> {
         self.add(images(tag, data, shape, format)?, step)
     }
 
@@ -170,17 +189,24 @@ impl SummaryWriter {
     /// time), with the hyperparameters, and each metric logged as a scalar there. A run name with an
     /// empty, `.` or `..` component (`a..b` is fine), or a hyperparameter or metric name given
     /// twice, is an [`Error::InvalidArgument`].
-    pub fn add_hparams(&mut self, hparam_dict: &[(&str, HParamValue)], metric_dict: &[(&str, f64)], run_name: Option<&str>) -> Result<()> {
+    pub fn add_hparams(
+        &mut self,
+        hparam_dict: &[(&str, HParamValue)],
+        metric_dict: &[(&str, f64)],
+        run_name: Option<&str>,
+    ) -> Result<()> {
         self.file.ensure_open()?;
         let name = run_name.map_or_else(|| format!("{:.6}", now()), str::to_string);
         if let Err(e) = runs::check_run_path(&name) {
             return Err(Error::invalid(format!("run name {name:?}: {e}")));
         }
-        let dup = runs::first_repeated(hparam_dict.iter().map(|(k, _)| *k)).or_else(|| runs::first_repeated(metric_dict.iter().map(|(k, _)| *k)));
+        let dup = runs::first_repeated(hparam_dict.iter().map(|(k, _)| *k))
+            .or_else(|| runs::first_repeated(metric_dict.iter().map(|(k, _)| *k)));
         if let Some(k) = dup {
             return Err(Error::invalid(format!("add_hparams: the name {k:?} is given twice")));
         }
-        let mut sub = SummaryWriter::builder(self.log_dir.join(name)).filename_suffix(&self.suffix).build()?;
+        let mut sub =
+            SummaryWriter::builder(self.log_dir.join(name)).filename_suffix(&self.suffix).build()?;
         let metrics: Vec<&str> = metric_dict.iter().map(|(k, _)| *k).collect();
         sub.add_summary(hparams(hparam_dict, &metrics, now()).to_vec(), 0)?;
         for (k, v) in metric_dict {
@@ -211,7 +237,10 @@ impl SummaryWriter {
         let info = projector::write_embedding(&self.log_dir, mat, dim, metadata, label_img, step, tag)?;
         self.embeddings.retain(|e| e.name != info.name);
         self.embeddings.push(info);
-        projector::write_atomic(&self.log_dir.join("projector_config.pbtxt"), projector::config(&self.embeddings).as_bytes())
+        projector::write_atomic(
+            &self.log_dir.join("projector_config.pbtxt"),
+            projector::config(&self.embeddings).as_bytes(),
+        )
     }
 
     /// A precision-recall curve of `predictions` (probabilities in [0, 1]) against `labels`, at
@@ -246,13 +275,24 @@ impl SummaryWriter {
     }
 
     /// A one-chart layout: a line for each tag matching any of `tags`.
-    pub fn add_custom_scalars_multilinechart(&mut self, tags: &[&str], category: &str, title: &str) -> Result<()> {
-        let chart = ChartSpec::Multiline { title: title.into(), tags: tags.iter().map(|t| t.to_string()).collect() };
+    pub fn add_custom_scalars_multilinechart(
+        &mut self,
+        tags: &[&str],
+        category: &str,
+        title: &str,
+    ) -> Result<()> {
+        let chart =
+            ChartSpec::Multiline { title: title.into(), tags: tags.iter().map(|t| t.to_string()).collect() };
         self.add_custom_scalars(&vec![(category.into(), vec![chart])])
     }
 
     /// A one-chart layout: `[value, lower, upper]` tags per series, drawn as a line in a band.
-    pub fn add_custom_scalars_marginchart(&mut self, tags: [&str; 3], category: &str, title: &str) -> Result<()> {
+    pub fn add_custom_scalars_marginchart(
+        &mut self,
+        tags: [&str; 3],
+        category: &str,
+        title: &str,
+    ) -> Result<()> {
         let chart = ChartSpec::Margin { title: title.into(), series: vec![tags.map(String::from)] };
         self.add_custom_scalars(&vec![(category.into(), vec![chart])])
     }

@@ -63,13 +63,25 @@ fn links_planted_at_projector_files_are_replaced_not_followed() {
     let mut w = SummaryWriter::new(dir.path()).unwrap();
     let labels = vec!["x".to_string(), "y".to_string()];
     let px = [0.5f32; 2 * 4];
-    w.add_embedding(&[1.0, 2.0], 1, Some(Metadata::Labels(&labels)), Some(Sprite { pixels: &px, shape: [2, 1, 2, 2] }), 3, "emb")
-        .unwrap();
+    w.add_embedding(
+        &[1.0, 2.0],
+        1,
+        Some(Metadata::Labels(&labels)),
+        Some(Sprite { pixels: &px, shape: [2, 1, 2, 2] }),
+        3,
+        "emb",
+    )
+    .unwrap();
     w.close().unwrap();
     for t in &targets {
         assert_eq!(std::fs::read(t).unwrap(), b"precious", "{} was written through a link", t.display());
     }
-    for f in [e.join("tensors.tsv"), e.join("metadata.tsv"), e.join("sprite.png"), dir.path().join("projector_config.pbtxt")] {
+    for f in [
+        e.join("tensors.tsv"),
+        e.join("metadata.tsv"),
+        e.join("sprite.png"),
+        dir.path().join("projector_config.pbtxt"),
+    ] {
         let m = std::fs::symlink_metadata(&f).unwrap();
         assert!(m.file_type().is_file(), "{} is not a regular file", f.display());
     }
@@ -100,7 +112,11 @@ fn a_relative_log_dir_survives_a_chdir() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && stdout.contains("LOGDIR /"), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success() && stdout.contains("LOGDIR /"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let run = dir.path().join("run");
     assert_eq!(scalars(&read(&run), "x"), [(0, 1.0)]);
     assert_eq!(scalars(&read(&run.join("s_a")), "s"), [(0, 2.0)]);

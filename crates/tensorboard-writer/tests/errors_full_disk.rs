@@ -29,7 +29,11 @@ fn child_full_disk() {
         }
     };
     let after = w.add_scalar("after", 1.0, 0).unwrap_err();
-    println!("RESULT ok={ok} err={} after={}", matches!(err, Error::Io { .. }), matches!(after, Error::Closed(_)));
+    println!(
+        "RESULT ok={ok} err={} after={}",
+        matches!(err, Error::Io { .. }),
+        matches!(after, Error::Closed(_))
+    );
     println!("MESSAGE {err}");
 }
 
@@ -46,7 +50,10 @@ fn a_full_disk_leaves_only_whole_records() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "child failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     // The harness prints "test child_full_disk ... " before the child's own output.
-    let line = stdout.lines().find_map(|l| l.find("RESULT").map(|i| &l[i..])).unwrap_or_else(|| panic!("no result: {stdout}"));
+    let line = stdout
+        .lines()
+        .find_map(|l| l.find("RESULT").map(|i| &l[i..]))
+        .unwrap_or_else(|| panic!("no result: {stdout}"));
     let ok: i64 = line.split_whitespace().nth(1).unwrap().trim_start_matches("ok=").parse().unwrap();
     assert!(line.ends_with("err=true after=true"), "{line}\n{stdout}");
     let msg = stdout.lines().find(|l| l.contains("MESSAGE")).unwrap();

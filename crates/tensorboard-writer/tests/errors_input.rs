@@ -81,23 +81,57 @@ fn bad_input_is_an_invalid_argument_and_writes_nothing() {
     invalid(w.add_embedding::<f32>(&[], 2, None, None, 0, "e"), "empty");
     invalid(w.add_embedding::<f32>(&[1.0, f32::NAN], 1, None, None, 0, "e"), "NaN in embedding");
     let labels = vec!["a".to_string()];
-    invalid(w.add_embedding::<f32>(&[1.0, 2.0], 1, Some(Metadata::Labels(&labels)), None, 0, "e"), "labels for 1 of 2");
+    invalid(
+        w.add_embedding::<f32>(&[1.0, 2.0], 1, Some(Metadata::Labels(&labels)), None, 0, "e"),
+        "labels for 1 of 2",
+    );
     let header = ["x".to_string(), "y".to_string()];
     let rows = vec![vec!["1".to_string()], vec!["2".to_string(), "3".to_string()]];
-    invalid(w.add_embedding::<f32>(&[1.0, 2.0], 1, Some(Metadata::Table { header: &header, rows: &rows }), None, 0, "e"), "short row");
+    invalid(
+        w.add_embedding::<f32>(
+            &[1.0, 2.0],
+            1,
+            Some(Metadata::Table { header: &header, rows: &rows }),
+            None,
+            0,
+            "e",
+        ),
+        "short row",
+    );
     let px = [0u8; 2 * 4];
-    invalid(w.add_embedding(&[1.0, 2.0], 1, None, Some(Sprite { pixels: &px[..7], shape: [2, 1, 2, 2] }), 0, "e"), "sprite pixels");
-    invalid(w.add_embedding(&[1.0, 2.0, 3.0], 1, None, Some(Sprite { pixels: &px, shape: [2, 1, 2, 2] }), 0, "e"), "sprite count");
+    invalid(
+        w.add_embedding(&[1.0, 2.0], 1, None, Some(Sprite { pixels: &px[..7], shape: [2, 1, 2, 2] }), 0, "e"),
+        "sprite pixels",
+    );
+    invalid(
+        w.add_embedding(&[1.0, 2.0, 3.0], 1, None, Some(Sprite { pixels: &px, shape: [2, 1, 2, 2] }), 0, "e"),
+        "sprite count",
+    );
     let big = vec![0u8; 4 * 5000 * 5000];
-    invalid(w.add_embedding(&[1.0; 4], 1, None, Some(Sprite { pixels: &big, shape: [4, 1, 5000, 5000] }), 0, "e"), "sprite > 8192 px");
+    invalid(
+        w.add_embedding(&[1.0; 4], 1, None, Some(Sprite { pixels: &big, shape: [4, 1, 5000, 5000] }), 0, "e"),
+        "sprite > 8192 px",
+    );
     // Shapes whose products overflow, 2 channels, zero sizes: refused, and no directory made.
-    for shape in [[4, 1, usize::MAX / 2, 1], [1, 1, usize::MAX, 2], [1, 2, 2, 2], [1, 1, 0, 2], [1, usize::MAX, 1, 1]] {
+    for shape in
+        [[4, 1, usize::MAX / 2, 1], [1, 1, usize::MAX, 2], [1, 2, 2, 2], [1, 1, 0, 2], [1, usize::MAX, 1, 1]]
+    {
         let s = Sprite { pixels: &px, shape };
         invalid(w.add_embedding(&[1.0; 4][..shape[0]], 1, None, Some(s), 0, "e"), "sprite shape");
     }
     let one_col = ["x".to_string()];
     let rows = vec![vec!["1".to_string()]];
-    invalid(w.add_embedding::<f32>(&[1.0], 1, Some(Metadata::Table { header: &one_col, rows: &rows }), None, 0, "e"), "1-column table");
+    invalid(
+        w.add_embedding::<f32>(
+            &[1.0],
+            1,
+            Some(Metadata::Table { header: &one_col, rows: &rows }),
+            None,
+            0,
+            "e",
+        ),
+        "1-column table",
+    );
     invalid(w.add_embedding::<f32>(&[1.0], 1, None, None, -5, "e"), "negative step");
     // Hparams run names must stay inside the log directory; suffixes must be file names.
     invalid(w.add_hparams(&[], &[], Some("../escape")), "run name ..");
@@ -111,7 +145,10 @@ fn bad_input_is_an_invalid_argument_and_writes_nothing() {
     for tag in ["x/..", "a//b", "a/", "x/./y"] {
         invalid(w.add_scalars("m", &[(tag, 1.0)], 0), "add_scalars run leaving its directory");
     }
-    invalid(SummaryWriter::builder(dir.path().join("x")).filename_suffix("a/b").build().map(|_| ()), "suffix with /");
+    invalid(
+        SummaryWriter::builder(dir.path().join("x")).filename_suffix("a/b").build().map(|_| ()),
+        "suffix with /",
+    );
 
     // None of it reached the file, and the writer still works.
     w.add_scalar("ok", 1.0, 1).unwrap();

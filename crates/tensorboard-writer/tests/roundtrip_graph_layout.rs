@@ -16,7 +16,12 @@ fn graph_nodes_inputs_and_shapes_read_back() {
     let mut g = Graph::new();
     g.add(Node::new("input", "Placeholder").shape(&[-1, 784]))
         .add(Node::new("fc1/weight", "Parameter").shape(&[784, 100]))
-        .add(Node::new("fc1/MatMul", "MatMul").inputs(&["input", "fc1/weight"]).shape(&[-1, 100]).attr("activation", "relu"))
+        .add(
+            Node::new("fc1/MatMul", "MatMul")
+                .inputs(&["input", "fc1/weight"])
+                .shape(&[-1, 100])
+                .attr("activation", "relu"),
+        )
         .add(Node::new("fc1/Relu", "Relu").inputs(&["fc1/MatMul"]).shape(&[-1, 100]).attr_int("units", 100))
         .add(Node::new("output", "Identity").inputs(&["fc1/Relu"]));
     w.add_graph(&g).unwrap();
@@ -33,7 +38,9 @@ fn graph_nodes_inputs_and_shapes_read_back() {
     assert_eq!(gd.node[2].input, ["input", "fc1/weight"]);
     assert_eq!(gd.node[4].input, ["fc1/Relu"]);
     let shape = |i: usize| match &gd.node[i].attr["_output_shapes"].value {
-        Some(attr_value::Value::List(l)) => l.shape.iter().map(|s| s.dim.iter().map(|d| d.size).collect::<Vec<_>>()).collect::<Vec<_>>(),
+        Some(attr_value::Value::List(l)) => {
+            l.shape.iter().map(|s| s.dim.iter().map(|d| d.size).collect::<Vec<_>>()).collect::<Vec<_>>()
+        }
         other => panic!("node {i}: {other:?}"),
     };
     assert_eq!(shape(0), [vec![-1, 784]]);
@@ -50,10 +57,19 @@ fn custom_scalars_layout_decodes() {
     let dir = tempfile::tempdir().unwrap();
     let mut w = SummaryWriter::new(dir.path()).unwrap();
     let layout = vec![
-        ("errors".to_string(), vec![
-            ChartSpec::Multiline { title: "validation and test".into(), tags: vec!["error/validation".into(), "error/test".into()] },
-            ChartSpec::Margin { title: "loss band".into(), series: vec![["loss".into(), "loss/lo".into(), "loss/hi".into()]] },
-        ]),
+        (
+            "errors".to_string(),
+            vec![
+                ChartSpec::Multiline {
+                    title: "validation and test".into(),
+                    tags: vec!["error/validation".into(), "error/test".into()],
+                },
+                ChartSpec::Margin {
+                    title: "loss band".into(),
+                    series: vec![["loss".into(), "loss/lo".into(), "loss/hi".into()]],
+                },
+            ],
+        ),
         ("other".to_string(), vec![ChartSpec::Multiline { title: "lr".into(), tags: vec!["lr/.*".into()] }]),
     ];
     w.add_custom_scalars(&layout).unwrap();
@@ -79,7 +95,10 @@ fn custom_scalars_layout_decodes() {
     let Some(chart::Content::Multiline(m)) = &c[0].content else { panic!("{:?}", c[0]) };
     assert_eq!(m.tag, ["error/validation", "error/test"]);
     let Some(chart::Content::Margin(m)) = &c[1].content else { panic!("{:?}", c[1]) };
-    assert_eq!((m.series[0].value.as_str(), m.series[0].lower.as_str(), m.series[0].upper.as_str()), ("loss", "loss/lo", "loss/hi"));
+    assert_eq!(
+        (m.series[0].value.as_str(), m.series[0].lower.as_str(), m.series[0].upper.as_str()),
+        ("loss", "loss/lo", "loss/hi")
+    );
     let l = decode(&v[1].1);
     assert_eq!(l.category[0].title, "cat");
     let Some(chart::Content::Multiline(m)) = &l.category[0].chart[0].content else { panic!() };

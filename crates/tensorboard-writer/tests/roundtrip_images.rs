@@ -11,7 +11,8 @@ fn images_in_every_layout_have_the_right_size_and_pixels() {
     let dir = tempfile::tempdir().unwrap();
     let mut w = SummaryWriter::new(dir.path()).unwrap();
     // CHW: 3 channels of 2 × 3; channel c, row y, column x has value 10c + 3y + x (u8).
-    let chw: Vec<u8> = (0..3).flat_map(|c| (0..2).flat_map(move |y| (0..3).map(move |x| 10 * c + 3 * y + x))).collect();
+    let chw: Vec<u8> =
+        (0..3).flat_map(|c| (0..2).flat_map(move |y| (0..3).map(move |x| 10 * c + 3 * y + x))).collect();
     w.add_image("chw", &chw, &[3, 2, 3], DataFormat::Chw, 1).unwrap();
     // The same image as HWC.
     let mut hwc = vec![0u8; 18];
@@ -44,7 +45,11 @@ fn images_in_every_layout_have_the_right_size_and_pixels() {
         assert_eq!(v.len(), 1, "{tag}");
         assert_eq!(v[0].0, step, "{tag}");
         let img = image(&v[0].1);
-        assert_eq!((img.width, img.height, img.colorspace), (width as i32, height as i32, channels as i32), "{tag}");
+        assert_eq!(
+            (img.width, img.height, img.colorspace),
+            (width as i32, height as i32, channels as i32),
+            "{tag}"
+        );
         assert_eq!(png_header(&img.encoded_image_string), Some((width, height, channels as u32)), "{tag}");
         let (pw, ph, pc, px) = decode_png(&img.encoded_image_string);
         assert_eq!((pw, ph, pc), (width, height, channels), "{tag}");

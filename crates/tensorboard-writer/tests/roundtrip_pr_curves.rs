@@ -22,7 +22,8 @@ fn pr_curve_of_a_hand_computed_case() {
     w.add_pr_curve_with("pr/weighted", &labels, &preds, Some(&[2.0; 4]), 3, 2).unwrap();
     // PyTorch's default: 127 thresholds.
     w.add_pr_curve("pr/default", &labels, &preds, 3).unwrap();
-    let rows = [vec![1.0, 0.0], vec![1.0, 1.0], vec![0.0, 0.0], vec![0.0, 1.0], vec![0.5, 0.0], vec![1.0, 0.0]];
+    let rows =
+        [vec![1.0, 0.0], vec![1.0, 1.0], vec![0.0, 0.0], vec![0.0, 1.0], vec![0.5, 0.0], vec![1.0, 0.0]];
     w.add_pr_curve_raw("pr/raw", &rows, 4).unwrap();
     w.close().unwrap();
     let events = read(dir.path());
@@ -35,20 +36,26 @@ fn pr_curve_of_a_hand_computed_case() {
         let n = PrCurvePluginData::decode(content).unwrap().num_thresholds as usize;
         let t = tensor(&v[0].1);
         assert_eq!(t.dtype, DT_FLOAT);
-        assert_eq!(t.tensor_shape.as_ref().unwrap().dim.iter().map(|d| d.size).collect::<Vec<_>>(), [6, n as i64]);
+        assert_eq!(
+            t.tensor_shape.as_ref().unwrap().dim.iter().map(|d| d.size).collect::<Vec<_>>(),
+            [6, n as i64]
+        );
         assert_eq!(t.float_val.len(), 6 * n);
         (v[0].0, t.float_val.chunks(n).map(|r| r.to_vec()).collect::<Vec<_>>())
     };
     let (step, r) = rows_of("pr/hand");
     assert_eq!(step, 2);
-    assert_eq!(r, [
-        vec![2.0f32, 0.0, 0.0],
-        vec![2.0, 1.0, 0.0],
-        vec![0.0, 1.0, 2.0],
-        vec![0.0, 2.0, 2.0],
-        vec![0.5, 0.0, 0.0],
-        vec![1.0, 0.0, 0.0]
-    ]);
+    assert_eq!(
+        r,
+        [
+            vec![2.0f32, 0.0, 0.0],
+            vec![2.0, 1.0, 0.0],
+            vec![0.0, 1.0, 2.0],
+            vec![0.0, 2.0, 2.0],
+            vec![0.5, 0.0, 0.0],
+            vec![1.0, 0.0, 0.0]
+        ]
+    );
     let (_, r) = rows_of("pr/weighted");
     assert_eq!(r[0], [4.0, 0.0, 0.0]);
     assert_eq!(r[1], [4.0, 2.0, 0.0]);

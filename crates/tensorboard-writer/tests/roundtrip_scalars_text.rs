@@ -78,7 +78,12 @@ fn hparams_write_a_session_run_with_metrics() {
     let dir = tempfile::tempdir().unwrap();
     let mut w = SummaryWriter::new(dir.path()).unwrap();
     w.add_hparams(
-        &[("lr", HParamValue::from(0.01)), ("opt", "adam".into()), ("bn", true.into()), ("layers", 3usize.into())],
+        &[
+            ("lr", HParamValue::from(0.01)),
+            ("opt", "adam".into()),
+            ("bn", true.into()),
+            ("layers", 3usize.into()),
+        ],
         &[("hparam/accuracy", 0.9), ("hparam/loss", 0.25)],
         Some("trial-1"),
     )
@@ -92,7 +97,13 @@ fn hparams_write_a_session_run_with_metrics() {
     let tags: Vec<&str> = vals.iter().map(|(_, v)| v.tag.as_str()).collect();
     assert_eq!(
         tags,
-        ["_hparams_/experiment", "_hparams_/session_start_info", "_hparams_/session_end_info", "hparam/accuracy", "hparam/loss"]
+        [
+            "_hparams_/experiment",
+            "_hparams_/session_start_info",
+            "_hparams_/session_end_info",
+            "hparam/accuracy",
+            "hparam/loss"
+        ]
     );
     let data = |i: usize| {
         let (name, content) = plugin(&vals[i].1);
@@ -100,12 +111,10 @@ fn hparams_write_a_session_run_with_metrics() {
         HParamsPluginData::decode(content).unwrap().data.unwrap()
     };
     let hparams_plugin_data::Data::Experiment(exp) = data(0) else { panic!("not an experiment") };
-    assert_eq!(exp.hparam_infos.iter().map(|h| (h.name.as_str(), h.r#type)).collect::<Vec<_>>(), [
-        ("lr", 3),
-        ("opt", 1),
-        ("bn", 2),
-        ("layers", 3)
-    ]);
+    assert_eq!(
+        exp.hparam_infos.iter().map(|h| (h.name.as_str(), h.r#type)).collect::<Vec<_>>(),
+        [("lr", 3), ("opt", 1), ("bn", 2), ("layers", 3)]
+    );
     assert_eq!(
         exp.metric_infos.iter().map(|m| m.name.as_ref().unwrap().tag.as_str()).collect::<Vec<_>>(),
         ["hparam/accuracy", "hparam/loss"]
@@ -163,6 +172,9 @@ fn several_values_in_one_event_with_add_summary() {
     // Readable before close: every call is written through.
     let events = read(dir.path());
     assert_eq!(events.len(), 2);
-    assert_eq!(values(&events).iter().map(|(s, v)| (*s, v.tag.as_str())).collect::<Vec<_>>(), [(9, "a"), (9, "b"), (9, "t/text_summary")]);
+    assert_eq!(
+        values(&events).iter().map(|(s, v)| (*s, v.tag.as_str())).collect::<Vec<_>>(),
+        [(9, "a"), (9, "b"), (9, "t/text_summary")]
+    );
     w.close().unwrap();
 }

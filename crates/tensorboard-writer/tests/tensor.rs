@@ -57,8 +57,16 @@ fn tensor_pr_curves_match_slice_pr_curves() {
     // The hand-computed case, labels as bool and as 0/1 floats.
     let labels = [true, false, true, false];
     let preds = [0.1f32, 0.4, 0.35, 0.8];
-    w.add_pr_curve_tensor("hand_bool", &Tensor::from_slice(&labels), &Tensor::from_slice(&preds), 3, 0).unwrap();
-    w.add_pr_curve_tensor("hand_float", &Tensor::from_slice(&[1.0f32, 0.0, 1.0, 0.0]), &Tensor::from_slice(&preds), 3, 0).unwrap();
+    w.add_pr_curve_tensor("hand_bool", &Tensor::from_slice(&labels), &Tensor::from_slice(&preds), 3, 0)
+        .unwrap();
+    w.add_pr_curve_tensor(
+        "hand_float",
+        &Tensor::from_slice(&[1.0f32, 0.0, 1.0, 0.0]),
+        &Tensor::from_slice(&preds),
+        3,
+        0,
+    )
+    .unwrap();
     // Random data, predictions including exactly 0 and 1, at several threshold counts.
     let p = Tensor::rand([1000], (Kind::Float, Device::Cpu));
     let mut pv = Vec::<f32>::try_from(&p).unwrap();
@@ -79,7 +87,8 @@ fn tensor_pr_curves_match_slice_pr_curves() {
     let rows = |tag: &str| tensor_rows(&tagged(&events, tag)[0].1);
     let tp = rows("b65")[..127].to_vec();
     assert_eq!((tp[65], tp[66]), (1.0, 0.0), "{tp:?}");
-    let expected = [2.0f32, 0.0, 0.0, 2.0, 1.0, 0.0, 0.0, 1.0, 2.0, 0.0, 2.0, 2.0, 0.5, 0.0, 0.0, 1.0, 0.0, 0.0];
+    let expected =
+        [2.0f32, 0.0, 0.0, 2.0, 1.0, 0.0, 0.0, 1.0, 2.0, 0.0, 2.0, 2.0, 0.5, 0.0, 0.0, 1.0, 0.0, 0.0];
     assert_eq!(rows("hand_bool"), expected);
     assert_eq!(rows("hand_float"), expected);
     for n in [2, 3, 127, 1000] {
@@ -103,18 +112,31 @@ fn tensor_errors_are_typed() {
     let p = Tensor::from_slice(&[0.5f32, -0.5]);
     assert!(matches!(w.add_pr_curve_tensor("p", &l, &p, 3, 0), Err(Error::InvalidArgument(_))));
     let short = Tensor::from_slice(&[true]);
-    assert!(matches!(w.add_pr_curve_tensor("p", &short, &Tensor::from_slice(&[0.5f32, 0.5]), 3, 0), Err(Error::InvalidArgument(_))));
-    assert!(matches!(w.add_pr_curve_tensor("p", &l, &Tensor::from_slice(&[0.5f32, 0.5]), 1, 0), Err(Error::InvalidArgument(_))));
+    assert!(matches!(
+        w.add_pr_curve_tensor("p", &short, &Tensor::from_slice(&[0.5f32, 0.5]), 3, 0),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert!(matches!(
+        w.add_pr_curve_tensor("p", &l, &Tensor::from_slice(&[0.5f32, 0.5]), 1, 0),
+        Err(Error::InvalidArgument(_))
+    ));
     // Labels must be 0/1 (or bool).
     let p = Tensor::from_slice(&[0.5f32, 0.5]);
     for bad in [2.0f32, -1.0, f32::NAN] {
         let r = w.add_pr_curve_tensor("p", &Tensor::from_slice(&[1.0f32, bad]), &p, 3, 0);
         assert!(matches!(r, Err(Error::InvalidArgument(_))), "label {bad}");
     }
-    assert!(matches!(w.add_histogram_tensor("big", &Tensor::from_slice(&[1e39f64]), 0), Err(Error::InvalidArgument(_))));
+    assert!(matches!(
+        w.add_histogram_tensor("big", &Tensor::from_slice(&[1e39f64]), 0),
+        Err(Error::InvalidArgument(_))
+    ));
     // Short or ragged input read back is an error or no histogram, never a panic.
     for flat in [&[0.5][..], &[0.0; 8][..], &[0.0; 10][..]] {
-        assert!(matches!(pr_curves_from_rows(flat, 3), Err(Error::InvalidArgument(_))), "{} values", flat.len());
+        assert!(
+            matches!(pr_curves_from_rows(flat, 3), Err(Error::InvalidArgument(_))),
+            "{} values",
+            flat.len()
+        );
     }
     assert_eq!(pr_curves_from_rows(&[0.0; 9], 3).unwrap().len(), 1);
     let width = DeviceHistogram::new(Device::Cpu).width();

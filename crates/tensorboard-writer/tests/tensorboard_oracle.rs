@@ -43,23 +43,45 @@ fn write_logdir(dir: &Path) -> Result<(), tensorboard_writer::Error> {
     w.add_graph(&g)?;
     let labels: Vec<String> = (0..N_POINTS).map(|i| format!("digit {}", i % 10)).collect();
     let thumbs: Vec<u8> = (0..N_POINTS * 8 * 8).map(|k| (k % 256) as u8).collect();
-    w.add_embedding(&embedding(), DIM, Some(Metadata::Labels(&labels)), Some(Sprite { pixels: &thumbs, shape: [N_POINTS, 1, 8, 8] }), 7, "fc1")?;
+    w.add_embedding(
+        &embedding(),
+        DIM,
+        Some(Metadata::Labels(&labels)),
+        Some(Sprite { pixels: &thumbs, shape: [N_POINTS, 1, 8, 8] }),
+        7,
+        "fc1",
+    )?;
     // Tags the config must escape for protobuf's text format; a blank label, which the page skips.
     let odd = ["x".to_string(), " ".into(), "z".into()];
     w.add_embedding::<f32>(&[1.0, 2.0, 3.0], 1, Some(Metadata::Labels(&odd)), None, 0, "損失")?;
-    w.add_embedding::<f32>(&[1.0, 2.0], 2, Some(Metadata::Labels(&["q".into()])), None, 0, "say \"hi\"\t\\!")?;
+    w.add_embedding::<f32>(
+        &[1.0, 2.0],
+        2,
+        Some(Metadata::Labels(&["q".into()])),
+        None,
+        0,
+        "say \"hi\"\t\\!",
+    )?;
     // The hand-computed curve (see tests/roundtrip_pr_curves.rs).
     w.add_pr_curve_with("pr/hand", &[true, false, true, false], &[0.1, 0.4, 0.35, 0.8], None, 3, 2)?;
-    let (l, p): (Vec<bool>, Vec<f32>) = (0..200).map(|i| (i % 2 == 0, ((i * 37) % 101) as f32 / 100.0)).unzip();
+    let (l, p): (Vec<bool>, Vec<f32>) =
+        (0..200).map(|i| (i % 2 == 0, ((i * 37) % 101) as f32 / 100.0)).unzip();
     w.add_pr_curve("pr/default", &l, &p, 4)?;
     w.add_custom_scalars(&vec![(
         "errors".into(),
         vec![
             ChartSpec::Multiline { title: "validation and test".into(), tags: vec!["error/.*".into()] },
-            ChartSpec::Margin { title: "loss band".into(), series: vec![["loss/train".into(), "loss/train".into(), "loss/train".into()]] },
+            ChartSpec::Margin {
+                title: "loss band".into(),
+                series: vec![["loss/train".into(), "loss/train".into(), "loss/train".into()]],
+            },
         ],
     )])?;
-    w.add_hparams(&[("lr", HParamValue::from(0.5)), ("optimizer", "adam".into())], &[("hparam/accuracy", 0.75)], Some("hp"))?;
+    w.add_hparams(
+        &[("lr", HParamValue::from(0.5)), ("optimizer", "adam".into())],
+        &[("hparam/accuracy", 0.75)],
+        Some("hp"),
+    )?;
     w.close()
 }
 
@@ -82,7 +104,8 @@ fn serve(python: &str, logdir: &Path) -> Json {
     }
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "tensorboard_serve.py failed:\n{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn floats(v: &Json) -> Vec<f64> {
@@ -99,15 +122,36 @@ fn tensorboard_serves_every_kind() {
     // when it is not found from the crate's directory, where cargo runs the test.
     let python = [Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(&python)]
         .into_iter()
-        .find(|p| python.contains('/') && Path::new(&python).is_relative() && !Path::new(&python).exists() && p.exists())
+        .find(|p| {
+            python.contains('/')
+                && Path::new(&python).is_relative()
+                && !Path::new(&python).exists()
+                && p.exists()
+        })
         .map_or(python.clone(), |p| p.to_string_lossy().into_owned());
     let dir = tempfile::tempdir().unwrap();
     write_logdir(dir.path()).unwrap();
     let out = serve(&python, dir.path());
 
     // Every plugin that has data says so, and loading logged nothing at WARNING or above.
-    for plugin in ["scalars", "images", "histograms", "distributions", "text", "hparams", "graphs", "projector", "pr_curves", "custom_scalars"] {
-        assert_eq!(out["plugins"][plugin], Json::Bool(true), "plugin {plugin} not enabled: {}", out["plugins"]);
+    for plugin in [
+        "scalars",
+        "images",
+        "histograms",
+        "distributions",
+        "text",
+        "hparams",
+        "graphs",
+        "projector",
+        "pr_curves",
+        "custom_scalars",
+    ] {
+        assert_eq!(
+            out["plugins"][plugin],
+            Json::Bool(true),
+            "plugin {plugin} not enabled: {}",
+            out["plugins"]
+        );
     }
     assert_eq!(out["log"], Json::Array(vec![]), "TensorBoard logged: {}", out["log"]);
 
@@ -145,7 +189,10 @@ fn tensorboard_serves_every_kind() {
     let im = &out["images"]["."];
     assert_eq!(im["image/chw"]["png"], Json::Bool(true));
     assert_eq!((im["image/chw"]["width"].as_i64(), im["image/chw"]["height"].as_i64()), (Some(48), Some(32)));
-    assert_eq!((im["image/batch"]["width"].as_i64(), im["image/batch"]["height"].as_i64()), (Some(8 * 28), Some(2 * 28)));
+    assert_eq!(
+        (im["image/batch"]["width"].as_i64(), im["image/batch"]["height"].as_i64()),
+        (Some(8 * 28), Some(2 * 28))
+    );
     assert_eq!(im["image/batch"]["steps"], serde_json::json!([1]));
 
     // Text, rendered from Markdown.
@@ -167,7 +214,10 @@ fn tensorboard_serves_every_kind() {
     assert_eq!(session["status"], serde_json::json!(["STATUS_SUCCESS"]));
 
     // Graph: the plugin parsed the GraphDef and lists its nodes.
-    assert_eq!(out["graphs"]["."], serde_json::json!(["input", "fc1/weight", "fc1/MatMul", "fc1/Relu", "output"]));
+    assert_eq!(
+        out["graphs"]["."],
+        serde_json::json!(["input", "fc1/weight", "fc1/MatMul", "fc1/Relu", "output"])
+    );
 
     // Projector: config, tensor (float32 bytes), metadata and sprite routes.
     let p = &out["projector"]["."]["fc1:00007"];
@@ -179,10 +229,23 @@ fn tensorboard_serves_every_kind() {
     assert_eq!(p["sprite_png"], Json::Bool(true));
     assert_eq!(p["sprite_dim"], serde_json::json!([8, 8]));
     let p = &out["projector"]["."]["損失:00000"];
-    assert_eq!((&p["shape"], &p["tensor_bytes"]), (&serde_json::json!([3, 1]), &serde_json::json!(12)), "{}", out["projector"]);
-    assert_eq!((p["metadata_lines"].as_u64(), &p["metadata_first"]), (Some(3), &serde_json::json!(["x", "(empty)"])));
+    assert_eq!(
+        (&p["shape"], &p["tensor_bytes"]),
+        (&serde_json::json!([3, 1]), &serde_json::json!(12)),
+        "{}",
+        out["projector"]
+    );
+    assert_eq!(
+        (p["metadata_lines"].as_u64(), &p["metadata_first"]),
+        (Some(3), &serde_json::json!(["x", "(empty)"]))
+    );
     let p = &out["projector"]["."]["say \"hi\"\t\\!:00000"];
-    assert_eq!((&p["shape"], p["metadata_lines"].as_u64()), (&serde_json::json!([1, 2]), Some(1)), "{}", out["projector"]);
+    assert_eq!(
+        (&p["shape"], p["metadata_lines"].as_u64()),
+        (&serde_json::json!([1, 2]), Some(1)),
+        "{}",
+        out["projector"]
+    );
 
     // PR curves: the hand-computed one, through the plugin, which drops the trailing column where
     // TP + FP = 0 (threshold 1.0) and returns thresholds 0 and 0.5.
@@ -210,5 +273,8 @@ fn tensorboard_serves_every_kind() {
     assert_eq!(cat["chart"][0]["title"], "validation and test");
     assert_eq!(cat["chart"][0]["multiline"]["tag"], serde_json::json!(["error/.*"]));
     assert_eq!(cat["chart"][1]["margin"]["series"][0]["value"], "loss/train", "{layout}");
-    assert_eq!(out["custom_scalars"]["series"]["."], serde_json::json!({"error/validation": 20, "error/test": 20}));
+    assert_eq!(
+        out["custom_scalars"]["series"]["."],
+        serde_json::json!({"error/validation": 20, "error/test": 20})
+    );
 }

@@ -138,7 +138,10 @@ impl TrainConfig {
     /// Every check on the settings, for flags and for a config.json read back alike.
     pub fn validate(&self) -> Result<()> {
         if !(0..=MAX_EMBEDDING).contains(&self.embedding_samples) {
-            bail!("--embedding-samples must be between 0 and {MAX_EMBEDDING}, got {}", self.embedding_samples);
+            bail!(
+                "--embedding-samples must be between 0 and {MAX_EMBEDDING}, got {}",
+                self.embedding_samples
+            );
         }
         if !(1..=MAX_ITERATIONS).contains(&self.iterations()) {
             bail!("--iterations must be between 1 and {MAX_ITERATIONS}, got {}", self.iterations());

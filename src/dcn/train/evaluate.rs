@@ -5,9 +5,9 @@ use crate::dcn::mnist::Split;
 use crate::dcn::model::Dcn;
 use crate::dcn::train::host;
 use anyhow::Result;
-use tensorboard_writer::tensor::{pr_curve_rows, pr_curves_from_rows};
 use tch::nn::ModuleT;
 use tch::{Kind, Tensor};
+use tensorboard_writer::tensor::{pr_curve_rows, pr_curves_from_rows};
 
 pub const CLASSES: usize = 10;
 /// Misclassified test images kept per evaluation (for the TensorBoard image).
@@ -35,9 +35,7 @@ fn logits(net: &Dcn, split: &Split) -> Tensor {
         let n = split.len();
         let chunks: Vec<Tensor> = (0..n)
             .step_by(CHUNK as usize)
-            .map(|start| {
-                net.forward_t(&split.images.narrow(0, start, CHUNK.min(n - start)), false)
-            })
+            .map(|start| net.forward_t(&split.images.narrow(0, start, CHUNK.min(n - start)), false))
             .collect();
         Tensor::cat(&chunks, 0)
     })
@@ -46,7 +44,8 @@ fn logits(net: &Dcn, split: &Split) -> Tensor {
 pub fn evaluate(net: &Dcn, validation: &Split, test: &Split) -> Result<Evaluation> {
     let (n_val, n_test) = (validation.len(), test.len());
     let device = test.labels.device();
-    let val_correct = logits(net, validation).argmax(-1, false).eq_tensor(&validation.labels).sum(Kind::Double);
+    let val_correct =
+        logits(net, validation).argmax(-1, false).eq_tensor(&validation.labels).sum(Kind::Double);
     let test_logits = logits(net, test);
     let pred = test_logits.argmax(-1, false);
     let probs = test_logits.softmax(-1, Kind::Float);

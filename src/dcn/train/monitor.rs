@@ -5,11 +5,11 @@ use crate::dcn::train::host;
 use crate::run::{Diverged, Run};
 use crate::tensorboard::summary::histogram_with_statistics;
 use crate::tensorboard::tags;
+use anyhow::Result;
+use tch::{Device, Kind, Tensor};
 use tensorboard_writer::proto::Value;
 use tensorboard_writer::summary::scalar;
 use tensorboard_writer::tensor::{stats_from_rows, DeviceHistogram};
-use anyhow::Result;
-use tch::{Device, Kind, Tensor};
 
 /// What part (b) asks to monitor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

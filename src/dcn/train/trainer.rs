@@ -20,13 +20,13 @@ use crate::run::progress::{progress_bar, say};
 use crate::run::{Outcome, Run};
 use crate::tensorboard::images::{confusion_png, digits_png, tile_png};
 use crate::tensorboard::tags::{self, TEST_ACCURACY, TEST_ERROR, VALIDATION_ACCURACY, VALIDATION_ERROR};
-use tensorboard_writer::summary::scalar;
 use anyhow::{bail, Context, Result};
 use indicatif::ProgressBar;
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 use tch::{nn, Device, Kind, Tensor};
+use tensorboard_writer::summary::scalar;
 
 /// Where the training loop is: the last update done, the losses not yet logged (still on the
 /// device) and what it has measured.

@@ -57,13 +57,17 @@ pub fn log_embedding(run: &mut Run, net: &Dcn, test: &Split, n: i64, step: i64) 
         (p.activations[2].flatten(1, -1), p.logits.argmax(-1, false))
     });
     let dim = fc1.size()[1] as usize;
-    let parts = [fc1.to_kind(Kind::Double).flatten(0, -1), pred.to_kind(Kind::Double), test.labels.narrow(0, 0, n).to_kind(Kind::Double), images.to_kind(Kind::Double).flatten(0, -1)];
+    let parts = [
+        fc1.to_kind(Kind::Double).flatten(0, -1),
+        pred.to_kind(Kind::Double),
+        test.labels.narrow(0, 0, n).to_kind(Kind::Double),
+        images.to_kind(Kind::Double).flatten(0, -1),
+    ];
     let v = host::read_f64(&Tensor::cat(&parts, 0), "fc1's activations")?;
     let (n, m) = (n as usize, n as usize * dim);
     let mat: Vec<f32> = v[..m].iter().map(|&x| x as f32).collect();
-    let rows: Vec<Vec<String>> = (0..n)
-        .map(|i| vec![format!("{}", v[m + n + i] as i64), format!("{}", v[m + i] as i64)])
-        .collect();
+    let rows: Vec<Vec<String>> =
+        (0..n).map(|i| vec![format!("{}", v[m + n + i] as i64), format!("{}", v[m + i] as i64)]).collect();
     let pixels: Vec<f32> = v[m + 2 * n..].iter().map(|&x| x as f32).collect();
     let header = ["label".to_string(), "predicted".to_string()];
     let metadata = Metadata::Table { header: &header, rows: &rows };

@@ -106,4 +106,3 @@ pub mod proto_value {
         BoolValue(bool),
     }
 }
-

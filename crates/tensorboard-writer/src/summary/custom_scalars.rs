@@ -2,7 +2,9 @@
 //! its regular expressions (matched whole), so that curves from several tags share one chart.
 //! The series themselves are ordinary scalars; the layout is written once, and layouts of several
 //! runs are merged by TensorBoard.
-use crate::proto::plugins::{chart, Category, Chart, Layout, MarginChartContent, MarginSeries, MultilineChartContent};
+use crate::proto::plugins::{
+    chart, Category, Chart, Layout, MarginChartContent, MarginSeries, MultilineChartContent,
+};
 use crate::proto::{TensorProto, TensorShapeProto, Value, DT_STRING};
 use crate::summary::plugin_value;
 use prost::Message;
@@ -50,7 +52,11 @@ pub fn custom_scalars(layout: &CustomLayout) -> Value {
                         content: Some(chart::Content::Margin(MarginChartContent {
                             series: series
                                 .iter()
-                                .map(|[v, l, u]| MarginSeries { value: v.clone(), lower: l.clone(), upper: u.clone() })
+                                .map(|[v, l, u]| MarginSeries {
+                                    value: v.clone(),
+                                    lower: l.clone(),
+                                    upper: u.clone(),
+                                })
                                 .collect(),
                         })),
                     },

@@ -58,7 +58,9 @@ impl HistogramStats {
         };
         for (i, v) in values.iter().map(|&v| v.into()).enumerate() {
             if !v.is_finite() || v.abs() > f32::MAX as f64 {
-                return Err(Error::invalid(format!("histogram value {i} is {v}: values must be finite (within f32)")));
+                return Err(Error::invalid(format!(
+                    "histogram value {i} is {v}: values must be finite (within f32)"
+                )));
             }
             s.counts[limits.partition_point(|&l| l <= v).min(limits.len() - 1)] += 1.0;
             s.min = s.min.min(v);
@@ -122,7 +124,9 @@ pub fn histogram_raw(tag: &str, h: HistogramProto) -> Result<Value> {
         return Err(Error::invalid(format!("histogram {tag}: bucket limits must increase (and not be NaN)")));
     }
     if let Some(c) = h.bucket.iter().chain([&h.num]).find(|c| !c.is_finite() || **c < 0.0) {
-        return Err(Error::invalid(format!("histogram {tag}: a count of {c}: counts must be finite and not negative")));
+        return Err(Error::invalid(format!(
+            "histogram {tag}: a count of {c}: counts must be finite and not negative"
+        )));
     }
     Ok(histogram_proto(tag, h))
 }

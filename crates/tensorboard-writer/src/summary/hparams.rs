@@ -107,7 +107,8 @@ pub enum SessionStatus {
 fn hparams_value(tag: &str, data: hparams_plugin_data::Data) -> Value {
     let content = HParamsPluginData { version: 0, data: Some(data) }.encode_to_vec();
     // The plugin reads only the metadata: an empty tensor.
-    let tensor = TensorProto { dtype: DT_FLOAT, tensor_shape: Some(TensorShapeProto::of(&[0])), ..Default::default() };
+    let tensor =
+        TensorProto { dtype: DT_FLOAT, tensor_shape: Some(TensorShapeProto::of(&[0])), ..Default::default() };
     plugin_value(tag, "hparams", content, tensor)
 }
 
@@ -152,11 +153,17 @@ pub fn session_end(status: SessionStatus, end_time_secs: f64) -> Value {
 pub fn hparams(hparams: &[(&str, HParamValue)], metrics: &[&str], time_secs: f64) -> [Value; 3] {
     let infos: Vec<HParamInfo> = hparams
         .iter()
-        .map(|(k, v)| HParamInfo { name: k.to_string(), description: String::new(), example: v.clone(), domain: vec![] })
+        .map(|(k, v)| HParamInfo {
+            name: k.to_string(),
+            description: String::new(),
+            example: v.clone(),
+            domain: vec![],
+        })
         .collect();
     let metric_infos: Vec<MetricInfo> =
         metrics.iter().map(|m| MetricInfo { tag: m.to_string(), display_name: String::new() }).collect();
-    let values: Vec<(String, HParamValue)> = hparams.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    let values: Vec<(String, HParamValue)> =
+        hparams.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
     [
         experiment("", &infos, &metric_infos),
         session_start(&values, "", time_secs),

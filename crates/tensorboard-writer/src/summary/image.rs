@@ -60,7 +60,9 @@ fn to_nhwc<T: Pixel>(data: &[T], shape: &[usize], format: DataFormat) -> Result<
         DataFormat::Nhwc => [shape[0], shape[3], shape[1], shape[2]],
     };
     if ![1, 3, 4].contains(&c) || n == 0 || h == 0 || w == 0 {
-        return Err(Error::invalid(format!("images need 1, 3 or 4 channels and a non-zero size, got {shape:?}")));
+        return Err(Error::invalid(format!(
+            "images need 1, 3 or 4 channels and a non-zero size, got {shape:?}"
+        )));
     }
     if shape.iter().try_fold(1usize, |a, &s| a.checked_mul(s)) != Some(data.len()) {
         return Err(Error::invalid(format!("{} pixel values do not fill the shape {shape:?}", data.len())));
@@ -122,7 +124,9 @@ pub fn png_value(tag: &str, png: Vec<u8>) -> Result<Value> {
     let (width, height, channels) =
         png_header(&png).ok_or_else(|| Error::invalid(format!("image {tag}: not a PNG file")))?;
     if width > i32::MAX as u32 || height > i32::MAX as u32 {
-        return Err(Error::invalid(format!("image {tag}: a PNG of {width} × {height}, over 2^31 − 1 pixels a side")));
+        return Err(Error::invalid(format!(
+            "image {tag}: a PNG of {width} × {height}, over 2^31 − 1 pixels a side"
+        )));
     }
     let img = Image {
         height: height as i32,
@@ -135,7 +139,10 @@ pub fn png_value(tag: &str, png: Vec<u8>) -> Result<Value> {
 
 /// Width, height and channel count from a PNG's IHDR chunk.
 pub fn png_header(png: &[u8]) -> Option<(u32, u32, u32)> {
-    if png.len() < 26 || png[..8] != [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'] || &png[12..16] != b"IHDR" {
+    if png.len() < 26
+        || png[..8] != [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n']
+        || &png[12..16] != b"IHDR"
+    {
         return None;
     }
     let be = |i: usize| u32::from_be_bytes([png[i], png[i + 1], png[i + 2], png[i + 3]]);
@@ -159,7 +166,10 @@ pub fn encode_png(pixels: &[u8], width: usize, height: usize, channels: usize) -
         _ => return Err(Error::invalid(format!("PNG: {channels} channels"))),
     };
     if pixels.len() != width * height * channels || width == 0 || height == 0 {
-        return Err(Error::invalid(format!("PNG: {} bytes for {width} × {height} × {channels}", pixels.len())));
+        return Err(Error::invalid(format!(
+            "PNG: {} bytes for {width} × {height} × {channels}",
+            pixels.len()
+        )));
     }
     let (w, h) = (u32::try_from(width), u32::try_from(height));
     let (Ok(w), Ok(h)) = (w, h) else { return Err(Error::invalid("PNG: image too large")) };

@@ -30,7 +30,9 @@ pub fn text(tag: &str, text: &str) -> Value {
 pub(crate) fn plugin_value(tag: &str, plugin: &str, content: Vec<u8>, tensor: TensorProto) -> Value {
     Value {
         tag: tag.into(),
-        metadata: Some(SummaryMetadata { plugin_data: Some(PluginData { plugin_name: plugin.into(), content }) }),
+        metadata: Some(SummaryMetadata {
+            plugin_data: Some(PluginData { plugin_name: plugin.into(), content }),
+        }),
         kind: Some(value::Kind::Tensor(tensor)),
     }
 }

@@ -24,7 +24,9 @@ pub struct PrBuckets {
 
 pub(crate) fn check_thresholds(num_thresholds: usize) -> Result<()> {
     if !(2..=MAX_THRESHOLDS).contains(&num_thresholds) {
-        return Err(Error::invalid(format!("num_thresholds {num_thresholds}: must be 2 to {MAX_THRESHOLDS}")));
+        return Err(Error::invalid(format!(
+            "num_thresholds {num_thresholds}: must be 2 to {MAX_THRESHOLDS}"
+        )));
     }
     Ok(())
 }
@@ -56,7 +58,9 @@ pub fn buckets(labels: &[bool], predictions: &[f32], weights: Option<&[f32]>, n:
         }
         let w = weights.map_or(1.0, |w| w[i] as f64);
         if !(w.is_finite() && w >= 0.0) {
-            return Err(Error::invalid(format!("PR curve: weight {i} is {w}: weights must be finite and not negative")));
+            return Err(Error::invalid(format!(
+                "PR curve: weight {i} is {w}: weights must be finite and not negative"
+            )));
         }
         let k = bucket(p as f64, n);
         if label {
@@ -96,8 +100,12 @@ pub fn pr_curve_raw(tag: &str, rows: &[Vec<f64>; 6]) -> Result<Value> {
     }
     for (r, row) in rows.iter().enumerate() {
         // Counts (rows 0–3) must not be negative; nothing may be NaN or infinite.
-        if let Some(v) = row.iter().find(|v| !v.is_finite() || (r < 4 && **v < 0.0) || v.abs() > f32::MAX as f64) {
-            return Err(Error::invalid(format!("PR curve {tag}: row {r} holds {v}: values must be finite, counts not negative")));
+        if let Some(v) =
+            row.iter().find(|v| !v.is_finite() || (r < 4 && **v < 0.0) || v.abs() > f32::MAX as f64)
+        {
+            return Err(Error::invalid(format!(
+                "PR curve {tag}: row {r} holds {v}: values must be finite, counts not negative"
+            )));
         }
     }
     let content = PrCurvePluginData { version: 0, num_thresholds: n as u32 }.encode_to_vec();
