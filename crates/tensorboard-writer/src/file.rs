@@ -54,15 +54,11 @@ impl EventFile {
         let meta = file.metadata().map_err(|e| Error::io("cannot stat", &path, e))?;
         let mut f =
             EventFile { file, path, id: (meta.dev(), meta.ino()), buf: Vec::new(), len: 0, closed: false };
-        f.write(Event {
-            wall_time: now(),
-            step: 0,
-            what: Some(event::What::FileVersion("brain.Event:2".into())),
-        })?;
+        f.write(0, event::What::FileVersion("brain.Event:2".into()))?;
         if let Some(step) = purge_step {
             let log =
                 SessionLog { status: SESSION_START, checkpoint_path: String::new(), msg: String::new() };
-            f.write(Event { wall_time: now(), step, what: Some(event::What::SessionLog(log)) })?;
+            f.write(step, event::What::SessionLog(log))?;
         }
         Ok(f)
     }
@@ -84,8 +80,9 @@ impl EventFile {
         std::fs::symlink_metadata(&self.path).is_ok_and(|m| (m.dev(), m.ino()) == self.id)
     }
 
-    /// Appends one event with one `write`.
-    pub fn write(&mut self, ev: Event) -> Result<()> {
+    /// Appends one event at `step` (wall time now) with one `write`.
+    pub fn write(&mut self, step: i64, what: event::What) -> Result<()> {
+        let ev = Event { wall_time: now(), step, what: Some(what) };
         if self.closed {
             return Err(Error::Closed(self.path.clone()));
         }

@@ -3,7 +3,7 @@ use crate::error::{Error, Result};
 use crate::file::{now, EventFile};
 use crate::graph::Graph;
 use crate::projector::{self, EmbeddingInfo, Metadata, Sprite};
-use crate::proto::{event, Event, HistogramProto, Summary, Value};
+use crate::proto::{event, HistogramProto, Summary, Value};
 use crate::runs;
 use crate::summary::custom_scalars::{custom_scalars, ChartSpec, CustomLayout};
 use crate::summary::hparams::{hparams, HParamValue};
@@ -100,8 +100,7 @@ impl SummaryWriter {
     /// Writes `values` as one event at `step` (`FileWriter.add_summary`): values made by the
     /// functions of [`summary`](crate::summary), several at once.
     pub fn add_summary(&mut self, values: Vec<Value>, step: i64) -> Result<()> {
-        let what = Some(event::What::Summary(Summary { value: values }));
-        self.file.write(Event { wall_time: now(), step, what })
+        self.file.write(step, event::What::Summary(Summary { value: values }))
     }
 
     fn add(&mut self, value: Value, step: i64) -> Result<()> {
@@ -132,11 +131,7 @@ impl SummaryWriter {
                 }
             };
             let value = summary::scalar(main_tag, *v);
-            file.write(Event {
-                wall_time: now(),
-                step,
-                what: Some(event::What::Summary(Summary { value: vec![value] })),
-            })?;
+            file.write(step, event::What::Summary(Summary { value: vec![value] }))?;
         }
         Ok(())
     }
@@ -218,7 +213,7 @@ impl SummaryWriter {
     /// The model's graph (the Graphs tab).
     pub fn add_graph(&mut self, graph: &Graph) -> Result<()> {
         let bytes = graph.to_proto()?.encode_to_vec();
-        self.file.write(Event { wall_time: now(), step: 0, what: Some(event::What::GraphDef(bytes)) })
+        self.file.write(0, event::What::GraphDef(bytes))
     }
 
     /// An embedding for the Projector: `mat` holds one row of `dim` numbers per point, `metadata`
