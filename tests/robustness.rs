@@ -5,6 +5,8 @@
 #[path = "robustness/checkpoints.rs"]
 mod checkpoints;
 mod common;
+#[path = "robustness/cwd.rs"]
+mod cwd;
 #[path = "robustness/disk.rs"]
 mod disk;
 #[path = "robustness/events.rs"]

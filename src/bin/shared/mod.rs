@@ -1,5 +1,6 @@
 //! What every program's `main` does around its work: the Ctrl-C/SIGTERM handler, the panic line, the
 //! one-line error and the exit status. Process-wide things live here, not in the library.
+mod cwd;
 use nnlab::cli::{error_line, one_line, Exit};
 use nnlab::native::memory;
 use nnlab::run::{console, interrupt};
