@@ -58,12 +58,15 @@ submission:
 	[ -f $(REPORT_DIR)/REPORT.pdf ] || $(MAKE) report
 	scripts/submission $(NETID) $(REPORT_DIR)/REPORT.pdf
 
-# The SummaryWriter crate's tests on their own (no libtorch: its `tch` feature off), then every test of
-# the workspace; TensorBoard's own server from .venv-test checks the crate's files.
+# Each test runs once: the SummaryWriter crate on its own (no libtorch: its `tch` feature off), its
+# tch-only tests, then nnlab (the unit tests beside the code first: `cargo test --release --lib` alone
+# takes seconds); TensorBoard's own server from .venv-test checks the event files.
+TB_PY := TENSORBOARD_PYTHON=$(CURDIR)/.venv-test/bin/python
 test:
 	scripts/setup test
-	TENSORBOARD_PYTHON=$(CURDIR)/.venv-test/bin/python $(CARGO) test --release -p tensorboard-writer --no-fail-fast
-	TENSORBOARD_PYTHON=$(CURDIR)/.venv-test/bin/python $(CARGO) test --release --workspace --no-fail-fast
+	$(TB_PY) $(CARGO) test --release -p tensorboard-writer --no-fail-fast
+	$(TB_PY) $(CARGO) test --release -p tensorboard-writer --features tch --test tensor --no-fail-fast
+	$(TB_PY) $(CARGO) test --release -p nnlab --no-fail-fast
 
 bench: build
 	scripts/setup test bench mnist $(SETUP_DEVICE)
