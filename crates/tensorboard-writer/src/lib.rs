@@ -35,7 +35,9 @@
 mod error;
 mod file;
 pub mod graph;
+mod os;
 pub mod projector;
+mod projector_config;
 pub mod proto;
 pub mod record;
 mod runs;
@@ -45,7 +47,7 @@ pub mod tensor;
 mod writer;
 
 pub use error::{Error, Result};
-pub use file::now;
+pub use file::{now, REPLACED_CHECK_INTERVAL};
 pub use graph::{Graph, Node};
 pub use projector::{Metadata, Sprite};
 pub use summary::custom_scalars::{ChartSpec, CustomLayout};
