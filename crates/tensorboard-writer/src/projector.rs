@@ -122,7 +122,7 @@ pub(crate) fn write_embedding<T: Pixel>(
     step: i64,
     tag: &str,
 ) -> Result<EmbeddingInfo> {
-    if dim == 0 || mat.is_empty() || mat.len() % dim != 0 {
+    if dim == 0 || mat.is_empty() || !mat.len().is_multiple_of(dim) {
         return Err(Error::invalid(format!("embedding {tag}: {} values are not rows of {dim}", mat.len())));
     }
     if step < 0 {
