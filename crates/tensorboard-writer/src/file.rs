@@ -6,7 +6,7 @@
 use crate::error::{Error, Result};
 use crate::os::{self, Dir, FileId};
 use crate::proto::{event, Event, SessionLog, SESSION_START};
-use crate::record::frame_record;
+use crate::record::masked_crc;
 use prost::Message;
 use std::fs::File;
 use std::io::Write;
@@ -111,8 +111,7 @@ impl EventFile {
             return Err(Error::Closed(self.path.clone()));
         }
         self.check_ours(false)?;
-        self.buf.clear();
-        frame_record(&ev.encode_to_vec(), &mut self.buf);
+        frame_event(&ev, &mut self.buf);
         if let Err(e) = self.file.write_all(&self.buf) {
             self.closed = true;
             let _ = self.file.set_len(self.len);
@@ -136,5 +135,34 @@ impl EventFile {
         let r = self.sync();
         self.closed = true;
         r
+    }
+}
+
+/// `buf` = the TFRecord of `ev` (as `record::frame_record` frames it), encoded in place: no
+/// allocation once `buf` has grown to the largest event.
+fn frame_event(ev: &Event, buf: &mut Vec<u8>) {
+    buf.clear();
+    buf.resize(12, 0);
+    // `encode` minus its check of the room left, which a Vec (growing as needed) always has.
+    ev.encode_raw(buf);
+    let len = ((buf.len() - 12) as u64).to_le_bytes();
+    buf[..8].copy_from_slice(&len);
+    buf[8..12].copy_from_slice(&masked_crc(&len).to_le_bytes());
+    let crc = masked_crc(&buf[12..]);
+    buf.extend_from_slice(&crc.to_le_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_event_frames_as_frame_record() {
+        let ev =
+            Event { wall_time: 1.5, step: 7, what: Some(event::What::FileVersion("brain.Event:2".into())) };
+        let (mut a, mut b) = (vec![1, 2, 3], Vec::new());
+        frame_event(&ev, &mut a);
+        crate::record::frame_record(&ev.encode_to_vec(), &mut b);
+        assert_eq!(a, b);
     }
 }
