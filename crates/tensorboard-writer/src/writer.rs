@@ -59,8 +59,9 @@ impl SummaryWriterBuilder {
     /// Creates the log directory (and its parents) and a new event file in it. The directory is
     /// made absolute (canonicalized) once created, so a later `chdir` changes nothing.
     pub fn build(self) -> Result<SummaryWriter> {
-        if self.filename_suffix.contains('/') {
-            return Err(Error::invalid("filename_suffix must not contain '/'"));
+        // '/' separates directories everywhere, '\\' on Windows; NUL ends a name for the OS.
+        if self.filename_suffix.contains(['/', '\\', '\0']) {
+            return Err(Error::invalid("filename_suffix must not contain '/', '\\' or NUL"));
         }
         if self.log_dir.as_os_str().is_empty() {
             return Err(Error::invalid("log_dir must not be empty"));
