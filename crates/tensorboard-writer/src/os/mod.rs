@@ -25,6 +25,10 @@ impl Dir {
             if name.is_empty() || name == "." || name == ".." {
                 return Err(Error::invalid(format!("{rel:?}: an empty, '.' or '..' path component")));
             }
+            // Windows also separates with '\\', and ':' names a drive or a stream.
+            if cfg!(windows) && name.contains(['\\', ':']) {
+                return Err(Error::invalid(format!("{rel:?}: '\\' or ':' in a path component")));
+            }
             dir = dir.child(name)?;
         }
         Ok(dir)
