@@ -291,7 +291,8 @@ impl SummaryWriter {
 
     /// Asks the kernel to put everything on the disk (each event already reached the kernel when
     /// its call returned: flushing is only needed against a power cut).
-    /// A closed writer (or one whose write failed) returns [`Error::Closed`].
+    /// A closed writer (or one whose write failed) returns [`Error::Closed`]; an event file replaced
+    /// since the last check, [`Error::FileReplaced`] (flush and close always check).
     pub fn flush(&mut self) -> Result<()> {
         self.file.ensure_open()?;
         self.children.values().try_for_each(|(_, _, f)| f.ensure_open())?;
