@@ -147,6 +147,11 @@ def main():
               f"{r['histograms_s']:.3f} s ({r['histograms_cpu_s']:.3f} s) | "
               f"{r['histograms_per_s']:.2f} ({r['histograms_per_cpu_s']:.2f}) | {r['histograms_bytes']:,} | "
               + " | ".join(f"{r[f'kill_{n}']:,} of {n:,}" for n in a.kill) + " |")
+    # The crate's speed-up over PyTorch's writer, against the goals of issue 22 (wall-clock rates).
+    rust, torch = results[WRITERS[0]], results[WRITERS[1]]
+    ratio = lambda what: rust[what + "_per_s"] / torch[what + "_per_s"]
+    print(f"| ratio {WRITERS[0]} / {WRITERS[1]} (goal) | | {ratio('scalars'):.1f}× (≥ 50×) | | | "
+          f"{ratio('histograms'):.1f}× (≥ 5×) | |" + " |" * len(a.kill))
     print(json.dumps(results))
 
 

@@ -20,6 +20,13 @@ pub enum Error {
     /// The event file this writer appends to was deleted, moved or replaced while it was open:
     /// what it wrote before is no longer where TensorBoard looks, so the writer stops.
     FileReplaced(PathBuf),
+    /// A link (a symbolic link; on Windows any reparse point: a junction, a mount point) where the
+    /// writer creates or enters a directory or file below the log directory: refused, never followed,
+    /// so nothing is written outside the log directory.
+    Link {
+        /// The path of the link.
+        path: PathBuf,
+    },
     /// An earlier write failed, or the writer was closed; nothing more is written.
     Closed(PathBuf),
     /// An argument the summary cannot be made from (an empty histogram, a shape that does not
@@ -59,6 +66,11 @@ impl fmt::Display for Error {
                 "event file {} was deleted, moved or replaced while being written: the events before are not \
                  where TensorBoard reads them",
                 p.display()
+            ),
+            Error::Link { path } => write!(
+                f,
+                "{} is a link: refused, since the writer follows no link below the log directory",
+                path.display()
             ),
             Error::Closed(p) => write!(f, "{}: the writer is closed or an earlier write failed", p.display()),
             Error::InvalidArgument(m) => f.write_str(m),

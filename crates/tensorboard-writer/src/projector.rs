@@ -2,15 +2,15 @@
 //! writes them. Each embedding goes to `<log_dir>/<step, 5 digits>/<tag>/`: `tensors.tsv` (one row
 //! of tab-separated numbers per point), `metadata.tsv` (a label per point, or a header and
 //! columns) and `sprite.png` (the points' thumbnails in one square grid); `projector_config.pbtxt`
-//! in the log directory lists every embedding of the writer. Every file is written to a fresh
-//! temporary name and renamed into place, so a reader never sees half of one and a link planted
-//! at a file's name is replaced, not followed.
+//! in the log directory lists every embedding written there, by this writer and by any other
+//! (merged under a lock). Every file is written to a fresh temporary name and renamed into place,
+//! so a reader never sees half of one and a link planted at a file's name is replaced, not
+//! followed; a link planted at a directory (`<step>` or `<tag>`) is refused ([`Error::Link`]).
 use crate::error::{Error, Result};
+use crate::os::Dir;
 use crate::summary::image::{encode_png, Pixel};
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
 
 /// The side, in pixels, above which the Projector refuses a sprite.
 pub const MAX_SPRITE_SIDE: usize = 8192;
@@ -49,10 +49,10 @@ pub struct Sprite<'a, T: Pixel> {
 pub(crate) struct EmbeddingInfo {
     /// `<tag>:<step>`, the entry's identity: a second embedding of the same tag and step replaces it.
     pub(crate) name: String,
-    dir: String,
-    has_metadata: bool,
-    sprite_dim: Option<[usize; 2]>,
-    shape: [usize; 2],
+    pub(crate) dir: String,
+    pub(crate) has_metadata: bool,
+    pub(crate) sprite_dim: Option<[usize; 2]>,
+    pub(crate) shape: [usize; 2],
 }
 
 /// A tag as one safe path component: letters, digits, `-`, `_` and `.` stay, the rest is `%XX`.
@@ -81,7 +81,7 @@ fn clean(field: &str) -> String {
 
 /// `s` as the inside of a protobuf text-format string: `"`, `\`, and control bytes escaped (octal),
 /// other UTF-8 kept as it is.
-fn pbtxt_escape(s: &str) -> String {
+pub(crate) fn pbtxt_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -97,30 +97,24 @@ fn pbtxt_escape(s: &str) -> String {
     out
 }
 
-/// Writes `bytes` to `path` through a fresh, unpredictably named temporary file (O_CREAT|O_EXCL,
-/// O_NOFOLLOW) and a rename.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes `bytes` to `name` in `dir` through a fresh, unpredictably named temporary file (created
+/// exclusively, through no link) and a rename.
+pub(crate) fn write_atomic(dir: &Dir, name: &str, bytes: &[u8]) -> Result<()> {
     use std::hash::{BuildHasher, Hasher};
     let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.{random:016x}.tmp"));
-    let result = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(&tmp)
-        .and_then(|mut f| f.write_all(bytes))
-        .and_then(|_| std::fs::rename(&tmp, path));
+    let tmp = format!(".{name}.{random:016x}.tmp");
+    let result =
+        dir.create_new(&tmp).and_then(|mut f| f.write_all(bytes)).and_then(|_| dir.rename(&tmp, name));
     if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io("cannot write", path, e));
+        let _ = dir.remove(&tmp);
+        return Err(crate::os::io_error("cannot write", dir.join(name), e));
     }
     Ok(())
 }
 
 /// Writes the files of one embedding under `log_dir` and returns its config entry.
 pub(crate) fn write_embedding<T: Pixel>(
-    log_dir: &Path,
+    log_dir: &Dir,
     mat: &[f32],
     dim: usize,
     metadata: Option<Metadata<'_>>,
@@ -128,7 +122,7 @@ pub(crate) fn write_embedding<T: Pixel>(
     step: i64,
     tag: &str,
 ) -> Result<EmbeddingInfo> {
-    if dim == 0 || mat.is_empty() || mat.len() % dim != 0 {
+    if dim == 0 || mat.is_empty() || !mat.len().is_multiple_of(dim) {
         return Err(Error::invalid(format!("embedding {tag}: {} values are not rows of {dim}", mat.len())));
     }
     if step < 0 {
@@ -167,10 +161,9 @@ pub(crate) fn write_embedding<T: Pixel>(
         None => None,
     };
     let dir = format!("{step:05}/{}", encode(tag));
-    let path: PathBuf = log_dir.join(&dir);
-    std::fs::create_dir_all(&path).map_err(|e| Error::io("cannot create", &path, e))?;
+    let path = log_dir.subdir(&dir)?;
     let sprite_dim = match sprite {
-        Some((s, cols)) => Some(write_sprite(&path.join("sprite.png"), s, cols)?),
+        Some((s, cols)) => Some(write_sprite(&path, s, cols)?),
         None => None,
     };
     let mut tsv = String::with_capacity(mat.len() * 10);
@@ -180,7 +173,7 @@ pub(crate) fn write_embedding<T: Pixel>(
         }
         tsv.push('\n');
     }
-    write_atomic(&path.join("tensors.tsv"), tsv.as_bytes())?;
+    write_atomic(&path, "tensors.tsv", tsv.as_bytes())?;
     if let Some(m) = metadata {
         let mut text = String::new();
         match m {
@@ -191,7 +184,7 @@ pub(crate) fn write_embedding<T: Pixel>(
                 }
             }
         }
-        write_atomic(&path.join("metadata.tsv"), text.as_bytes())?;
+        write_atomic(&path, "metadata.tsv", text.as_bytes())?;
     }
     let name = format!("{}:{step:05}", if tag.is_empty() { "default" } else { tag });
     Ok(EmbeddingInfo { name, dir, has_metadata: metadata.is_some(), sprite_dim, shape: [n, dim] })
@@ -218,7 +211,7 @@ fn check_sprite<T: Pixel>(s: &Sprite<'_, T>) -> Result<usize> {
 }
 
 /// The thumbnails in a square grid of `cols` columns, zero-padded; returns one thumbnail's [h, w].
-fn write_sprite<T: Pixel>(path: &Path, s: Sprite<'_, T>, cols: usize) -> Result<[usize; 2]> {
+fn write_sprite<T: Pixel>(dir: &Dir, s: Sprite<'_, T>, cols: usize) -> Result<[usize; 2]> {
     let [n, c, h, w] = s.shape;
     let (gw, gh) = (cols * w, cols * h);
     let mut out = vec![0u8; gw * gh * c];
@@ -233,27 +226,6 @@ fn write_sprite<T: Pixel>(path: &Path, s: Sprite<'_, T>, cols: usize) -> Result<
             }
         }
     }
-    write_atomic(path, &encode_png(&out, gw, gh, c)?)?;
+    write_atomic(dir, "sprite.png", &encode_png(&out, gw, gh, c)?)?;
     Ok([h, w])
-}
-
-/// projector_config.pbtxt listing `embeddings` (paths relative to the log directory).
-pub(crate) fn config(embeddings: &[EmbeddingInfo]) -> String {
-    let mut s = String::new();
-    for e in embeddings {
-        let _ = writeln!(
-            s,
-            "embeddings {{\n  tensor_name: \"{}\"\n  tensor_path: \"{}/tensors.tsv\"",
-            pbtxt_escape(&e.name),
-            e.dir
-        );
-        if e.has_metadata {
-            let _ = writeln!(s, "  metadata_path: \"{}/metadata.tsv\"", e.dir);
-        }
-        if let Some([h, w]) = e.sprite_dim {
-            let _ = writeln!(s, "  sprite {{\n    image_path: \"{}/sprite.png\"\n    single_image_dim: {w}\n    single_image_dim: {h}\n  }}", e.dir);
-        }
-        let _ = writeln!(s, "  tensor_shape: {}\n  tensor_shape: {}\n}}", e.shape[0], e.shape[1]);
-    }
-    s
 }

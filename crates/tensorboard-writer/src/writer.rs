@@ -2,7 +2,9 @@
 use crate::error::{Error, Result};
 use crate::file::{now, EventFile};
 use crate::graph::Graph;
-use crate::projector::{self, EmbeddingInfo, Metadata, Sprite};
+use crate::os::Dir;
+use crate::projector::{self, Metadata, Sprite};
+use crate::projector_config;
 use crate::proto::{event, HistogramProto, Summary, Value};
 use crate::runs;
 use crate::summary::custom_scalars::{custom_scalars, ChartSpec, CustomLayout};
@@ -20,12 +22,14 @@ use std::path::{Path, PathBuf};
 /// [`Error`], never a panic.
 pub struct SummaryWriter {
     log_dir: PathBuf,
+    /// The log directory, held open: every run directory and file below it is reached from here,
+    /// through no link.
+    root: Dir,
     file: EventFile,
     suffix: String,
     /// `add_scalars`'s writers, one per run `<main_tag with '/' as '_'>_<tag>`, with the
     /// (main_tag, tag) that made it: two different pairs never share a run.
     children: BTreeMap<String, (String, String, EventFile)>,
-    embeddings: Vec<EmbeddingInfo>,
 }
 
 /// Options of a [`SummaryWriter`] beyond its directory (PyTorch's keyword arguments).
@@ -55,8 +59,9 @@ impl SummaryWriterBuilder {
     /// Creates the log directory (and its parents) and a new event file in it. The directory is
     /// made absolute (canonicalized) once created, so a later `chdir` changes nothing.
     pub fn build(self) -> Result<SummaryWriter> {
-        if self.filename_suffix.contains('/') {
-            return Err(Error::invalid("filename_suffix must not contain '/'"));
+        // '/' separates directories everywhere, '\\' on Windows; NUL ends a name for the OS.
+        if self.filename_suffix.contains(['/', '\\', '\0']) {
+            return Err(Error::invalid("filename_suffix must not contain '/', '\\' or NUL"));
         }
         if self.log_dir.as_os_str().is_empty() {
             return Err(Error::invalid("log_dir must not be empty"));
@@ -64,18 +69,18 @@ impl SummaryWriterBuilder {
         std::fs::create_dir_all(&self.log_dir).map_err(|e| Error::io("cannot create", &self.log_dir, e))?;
         let log_dir =
             self.log_dir.canonicalize().map_err(|e| Error::io("cannot resolve", &self.log_dir, e))?;
-        let file = EventFile::create(&log_dir, &self.filename_suffix, self.purge_step)?;
-        Ok(SummaryWriter {
-            log_dir,
-            file,
-            suffix: self.filename_suffix,
-            children: BTreeMap::new(),
-            embeddings: Vec::new(),
-        })
+        let root = Dir::open(&log_dir)?;
+        SummaryWriter::in_dir(root, self.filename_suffix, self.purge_step)
     }
 }
 
 impl SummaryWriter {
+    fn in_dir(root: Dir, suffix: String, purge_step: Option<i64>) -> Result<SummaryWriter> {
+        let file = EventFile::create(&root, &suffix, purge_step)?;
+        let log_dir = root.path().to_path_buf();
+        Ok(SummaryWriter { log_dir, root, file, suffix, children: BTreeMap::new() })
+    }
+
     /// A writer on `log_dir` (created if needed), as `SummaryWriter(log_dir)`.
     pub fn new(log_dir: impl AsRef<Path>) -> Result<SummaryWriter> {
         SummaryWriter::builder(log_dir).build()
@@ -124,9 +129,7 @@ impl SummaryWriter {
             let file = match self.children.get_mut(&name) {
                 Some((_, _, f)) => f,
                 None => {
-                    let dir = self.log_dir.join(&name);
-                    std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
-                    let f = EventFile::create(&dir, &self.suffix, None)?;
+                    let f = EventFile::create(&self.root.subdir(&name)?, &self.suffix, None)?;
                     &mut self.children.entry(name).or_insert((main_tag.into(), tag.to_string(), f)).2
                 }
             };
@@ -200,8 +203,7 @@ impl SummaryWriter {
         if let Some(k) = dup {
             return Err(Error::invalid(format!("add_hparams: the name {k:?} is given twice")));
         }
-        let mut sub =
-            SummaryWriter::builder(self.log_dir.join(name)).filename_suffix(&self.suffix).build()?;
+        let mut sub = SummaryWriter::in_dir(self.root.subdir(&name)?, self.suffix.clone(), None)?;
         let metrics: Vec<&str> = metric_dict.iter().map(|(k, _)| *k).collect();
         sub.add_summary(hparams(hparam_dict, &metrics, now()).to_vec(), 0)?;
         for (k, v) in metric_dict {
@@ -229,13 +231,8 @@ impl SummaryWriter {
         tag: &str,
     ) -> Result<()> {
         self.file.ensure_open()?;
-        let info = projector::write_embedding(&self.log_dir, mat, dim, metadata, label_img, step, tag)?;
-        self.embeddings.retain(|e| e.name != info.name);
-        self.embeddings.push(info);
-        projector::write_atomic(
-            &self.log_dir.join("projector_config.pbtxt"),
-            projector::config(&self.embeddings).as_bytes(),
-        )
+        let info = projector::write_embedding(&self.root, mat, dim, metadata, label_img, step, tag)?;
+        projector_config::add_to_config(&self.root, &info)
     }
 
     /// A precision-recall curve of `predictions` (probabilities in [0, 1]) against `labels`, at
@@ -294,7 +291,8 @@ impl SummaryWriter {
 
     /// Asks the kernel to put everything on the disk (each event already reached the kernel when
     /// its call returned: flushing is only needed against a power cut).
-    /// A closed writer (or one whose write failed) returns [`Error::Closed`].
+    /// A closed writer (or one whose write failed) returns [`Error::Closed`]; an event file replaced
+    /// since the last check, [`Error::FileReplaced`] (flush and close always check).
     pub fn flush(&mut self) -> Result<()> {
         self.file.ensure_open()?;
         self.children.values().try_for_each(|(_, _, f)| f.ensure_open())?;

@@ -3,9 +3,14 @@
 mod common;
 
 use common::{read, scalars};
-use std::os::unix::fs::symlink;
 use std::process::Command;
-use tensorboard_writer::{Error, Metadata, Sprite, SummaryWriter};
+use std::thread::sleep;
+use tensorboard_writer::{Error, SummaryWriter, REPLACED_CHECK_INTERVAL};
+
+/// Lets the replaced-file check come due: the next event checks the file's name.
+fn check_due() {
+    sleep(REPLACED_CHECK_INTERVAL);
+}
 
 #[test]
 fn a_deleted_event_file_is_reported() {
@@ -13,6 +18,7 @@ fn a_deleted_event_file_is_reported() {
     let mut w = SummaryWriter::new(dir.path()).unwrap();
     w.add_scalar("x", 1.0, 0).unwrap();
     std::fs::remove_file(w.file_path()).unwrap();
+    check_due();
     match w.add_scalar("x", 2.0, 1) {
         Err(Error::FileReplaced(p)) => assert_eq!(p, w.file_path()),
         other => panic!("expected FileReplaced, got {other:?}"),
@@ -30,6 +36,7 @@ fn an_event_file_replaced_by_a_rename_is_reported_and_left_alone() {
     let other = dir.path().join("other");
     std::fs::write(&other, b"someone else's file").unwrap();
     std::fs::rename(&other, w.file_path()).unwrap();
+    check_due();
     let e = w.add_scalar("x", 2.0, 1).unwrap_err();
     assert!(matches!(e, Error::FileReplaced(_)), "{e:?}");
     assert!(e.to_string().contains("replaced"), "{e}");
@@ -38,16 +45,39 @@ fn an_event_file_replaced_by_a_rename_is_reported_and_left_alone() {
     let dir2 = tempfile::tempdir().unwrap();
     let mut w2 = SummaryWriter::new(dir2.path()).unwrap();
     std::fs::rename(w2.file_path(), dir2.path().join("moved")).unwrap();
+    check_due();
     assert!(matches!(w2.add_text("t", "x", 0), Err(Error::FileReplaced(_))));
     assert_eq!(read_len(&dir2.path().join("moved")), 1);
+}
+
+/// Between checks an event is one `write` and nothing else; `flush` and `close` always check, so a
+/// replaced file is reported there at the latest, and every event logged before is in it.
+#[test]
+fn flush_and_close_check_the_event_file_at_once() {
+    for close in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = SummaryWriter::new(dir.path()).unwrap();
+        let moved = dir.path().join("moved");
+        std::fs::rename(w.file_path(), &moved).unwrap();
+        // No check is due yet: the event goes to the file (now at `moved`), as written.
+        let _ = w.add_scalar("x", 1.0, 0);
+        let r = if close { w.close() } else { w.flush() };
+        assert!(matches!(r, Err(Error::FileReplaced(_))), "close {close}: {r:?}");
+        assert!(matches!(w.add_scalar("x", 2.0, 1), Err(Error::Closed(_))));
+        assert!(!w.file_path().exists());
+        assert!(scalars(&tensorboard_writer::record::read_events(&moved).unwrap(), "x").len() <= 1);
+    }
 }
 
 fn read_len(p: &std::path::Path) -> usize {
     tensorboard_writer::record::read_events(p).unwrap().len()
 }
 
+#[cfg(unix)]
 #[test]
 fn links_planted_at_projector_files_are_replaced_not_followed() {
+    use std::os::unix::fs::symlink;
+    use tensorboard_writer::{Metadata, Sprite};
     let dir = tempfile::tempdir().unwrap();
     let outside = tempfile::tempdir().unwrap();
     let targets: Vec<_> = ["a", "b", "c", "d"].iter().map(|n| outside.path().join(n)).collect();
@@ -112,8 +142,9 @@ fn a_relative_log_dir_survives_a_chdir() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
+    let log_dir = stdout.lines().find_map(|l| l.split_once("LOGDIR ")).map(|(_, d)| std::path::Path::new(d));
     assert!(
-        out.status.success() && stdout.contains("LOGDIR /"),
+        out.status.success() && log_dir.is_some_and(|d| d.is_absolute()),
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );

@@ -1,5 +1,6 @@
 //! A full disk (a file size limit, in a child process) is an I/O error that closes the writer and
-//! never leaves a torn record in the file.
+//! never leaves a torn record in the file. Unix only: the full disk is made with `RLIMIT_FSIZE`.
+#![cfg(unix)]
 mod common;
 
 use common::{read, whole_records};

@@ -145,10 +145,12 @@ fn bad_input_is_an_invalid_argument_and_writes_nothing() {
     for tag in ["x/..", "a//b", "a/", "x/./y"] {
         invalid(w.add_scalars("m", &[(tag, 1.0)], 0), "add_scalars run leaving its directory");
     }
-    invalid(
-        SummaryWriter::builder(dir.path().join("x")).filename_suffix("a/b").build().map(|_| ()),
-        "suffix with /",
-    );
+    for suffix in ["a/b", "a\\b", "a\0b"] {
+        invalid(
+            SummaryWriter::builder(dir.path().join("x")).filename_suffix(suffix).build().map(|_| ()),
+            &format!("suffix {suffix:?}"),
+        );
+    }
 
     // None of it reached the file, and the writer still works.
     w.add_scalar("ok", 1.0, 1).unwrap();
