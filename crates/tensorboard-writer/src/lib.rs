@@ -39,6 +39,7 @@ pub mod projector;
 pub mod proto;
 pub mod record;
 mod runs;
+mod step;
 pub mod summary;
 #[cfg(feature = "tch")]
 pub mod tensor;
@@ -48,6 +49,7 @@ pub use error::{Error, Result};
 pub use file::now;
 pub use graph::{Graph, Node};
 pub use projector::{Metadata, Sprite};
+pub use step::Step;
 pub use summary::custom_scalars::{ChartSpec, CustomLayout};
 pub use summary::histogram::HistogramStats;
 pub use summary::hparams::{HParamValue, SessionStatus};

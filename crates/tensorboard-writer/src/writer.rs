@@ -5,6 +5,7 @@ use crate::graph::Graph;
 use crate::projector::{self, EmbeddingInfo, Metadata, Sprite};
 use crate::proto::{event, HistogramProto, Summary, Value};
 use crate::runs;
+use crate::step::Step;
 use crate::summary::custom_scalars::{custom_scalars, ChartSpec, CustomLayout};
 use crate::summary::hparams::{hparams, HParamValue};
 use crate::summary::image::{images, png_value, DataFormat, Pixel};
@@ -99,16 +100,17 @@ impl SummaryWriter {
 
     /// Writes `values` as one event at `step` (`FileWriter.add_summary`): values made by the
     /// functions of [`summary`](crate::summary), several at once.
-    pub fn add_summary(&mut self, values: Vec<Value>, step: i64) -> Result<()> {
-        self.file.write(step, event::What::Summary(Summary { value: values }))
+    pub fn add_summary(&mut self, values: Vec<Value>, step: impl Into<Step>) -> Result<()> {
+        let Step { step, wall_time } = step.into();
+        self.file.write_at(step, wall_time, event::What::Summary(Summary { value: values }))
     }
 
-    fn add(&mut self, value: Value, step: i64) -> Result<()> {
+    pub(crate) fn add(&mut self, value: Value, step: impl Into<Step>) -> Result<()> {
         self.add_summary(vec![value], step)
     }
 
     /// A scalar value.
-    pub fn add_scalar(&mut self, tag: &str, value: f64, step: i64) -> Result<()> {
+    pub fn add_scalar(&mut self, tag: &str, value: f64, step: impl Into<Step>) -> Result<()> {
         self.add(summary::scalar(tag, value), step)
     }
 
@@ -117,8 +119,14 @@ impl SummaryWriter {
     /// nested run, as in PyTorch), under the tag `main_tag`. A run path with an empty, `.` or `..`
     /// component, or one that another (main_tag, tag) pair of this writer already uses (`"a/b", "c"`
     /// and `"a", "b_c"`), is an [`Error::InvalidArgument`]; nothing is written then.
-    pub fn add_scalars(&mut self, main_tag: &str, values: &[(&str, f64)], step: i64) -> Result<()> {
+    pub fn add_scalars(
+        &mut self,
+        main_tag: &str,
+        values: &[(&str, f64)],
+        step: impl Into<Step>,
+    ) -> Result<()> {
         self.file.ensure_open()?;
+        let Step { step, wall_time } = step.into();
         let names = runs::scalars_runs(&self.children, main_tag, values)?;
         for ((tag, v), name) in values.iter().zip(names) {
             let file = match self.children.get_mut(&name) {
@@ -131,18 +139,23 @@ impl SummaryWriter {
                 }
             };
             let value = summary::scalar(main_tag, *v);
-            file.write(step, event::What::Summary(Summary { value: vec![value] }))?;
+            file.write_at(step, wall_time, event::What::Summary(Summary { value: vec![value] }))?;
         }
         Ok(())
     }
 
     /// The histogram of `values` with TensorFlow's buckets (PyTorch's default `bins='tensorflow'`).
-    pub fn add_histogram<T: Copy + Into<f64>>(&mut self, tag: &str, values: &[T], step: i64) -> Result<()> {
+    pub fn add_histogram<T: Copy + Into<f64> + Sync>(
+        &mut self,
+        tag: &str,
+        values: &[T],
+        step: impl Into<Step>,
+    ) -> Result<()> {
         self.add(histogram::histogram(tag, values)?, step)
     }
 
     /// A histogram given by its statistics and buckets.
-    pub fn add_histogram_raw(&mut self, tag: &str, h: HistogramProto, step: i64) -> Result<()> {
+    pub fn add_histogram_raw(&mut self, tag: &str, h: HistogramProto, step: impl Into<Step>) -> Result<()> {
         self.add(histogram::histogram_raw(tag, h)?, step)
     }
 
@@ -153,7 +166,7 @@ impl SummaryWriter {
         data: &[T],
         shape: &[usize],
         format: DataFormat,
-        step: i64,
+        step: impl Into<Step>,
     ) -> Result<()> {
         self.add(summary::image::image(tag, data, shape, format)?, step)
     }
@@ -165,18 +178,18 @@ impl SummaryWriter {
         data: &[T],
         shape: &[usize],
         format: DataFormat,
-        step: i64,
+        step: impl Into<Step>,
     ) -> Result<()> {
         self.add(images(tag, data, shape, format)?, step)
     }
 
     /// A figure as an encoded PNG (drawn with plotters or any other library).
-    pub fn add_figure(&mut self, tag: &str, png: Vec<u8>, step: i64) -> Result<()> {
+    pub fn add_figure(&mut self, tag: &str, png: Vec<u8>, step: impl Into<Step>) -> Result<()> {
         self.add(png_value(tag, png)?, step)
     }
 
     /// Markdown text, under `<tag>/text_summary`.
-    pub fn add_text(&mut self, tag: &str, text: &str, step: i64) -> Result<()> {
+    pub fn add_text(&mut self, tag: &str, text: &str, step: impl Into<Step>) -> Result<()> {
         self.add(summary::text(tag, text), step)
     }
 
@@ -241,7 +254,13 @@ impl SummaryWriter {
     /// A precision-recall curve of `predictions` (probabilities in [0, 1]) against `labels`, at
     /// 127 thresholds as PyTorch's default; [`add_pr_curve_with`](Self::add_pr_curve_with) takes
     /// weights and another number of thresholds.
-    pub fn add_pr_curve(&mut self, tag: &str, labels: &[bool], predictions: &[f32], step: i64) -> Result<()> {
+    pub fn add_pr_curve(
+        &mut self,
+        tag: &str,
+        labels: &[bool],
+        predictions: &[f32],
+        step: impl Into<Step>,
+    ) -> Result<()> {
         self.add_pr_curve_with(tag, labels, predictions, None, DEFAULT_THRESHOLDS, step)
     }
 
@@ -253,14 +272,14 @@ impl SummaryWriter {
         predictions: &[f32],
         weights: Option<&[f32]>,
         num_thresholds: usize,
-        step: i64,
+        step: impl Into<Step>,
     ) -> Result<()> {
         self.add(pr_curve(tag, labels, predictions, weights, num_thresholds)?, step)
     }
 
     /// A curve given by its rows: true positives, false positives, true negatives, false negatives,
     /// precision and recall, one entry per threshold.
-    pub fn add_pr_curve_raw(&mut self, tag: &str, rows: &[Vec<f64>; 6], step: i64) -> Result<()> {
+    pub fn add_pr_curve_raw(&mut self, tag: &str, rows: &[Vec<f64>; 6], step: impl Into<Step>) -> Result<()> {
         self.add(pr_curve_raw(tag, rows)?, step)
     }
 

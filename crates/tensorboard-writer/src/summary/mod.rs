@@ -2,6 +2,7 @@
 //! [`Value`] that [`SummaryWriter::add_summary`](crate::SummaryWriter::add_summary) writes. The
 //! `add_*` methods of [`SummaryWriter`](crate::SummaryWriter) are these plus a write; use them
 //! directly to put several values in one event.
+pub mod buckets;
 pub mod custom_scalars;
 pub mod histogram;
 pub mod hparams;
