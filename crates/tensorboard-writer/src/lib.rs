@@ -35,6 +35,7 @@
 mod error;
 mod file;
 pub mod graph;
+pub mod onnx;
 pub mod projector;
 pub mod proto;
 pub mod record;

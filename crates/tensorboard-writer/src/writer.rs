@@ -7,13 +7,15 @@ use crate::proto::{event, HistogramProto, Summary, Value};
 use crate::runs;
 use crate::step::Step;
 use crate::summary::custom_scalars::{custom_scalars, ChartSpec, CustomLayout};
-use crate::summary::hparams::{hparams, HParamValue};
+use crate::summary::hparams::{hparams_with_domains, HParamValue};
 use crate::summary::image::{images, png_value, DataFormat, Pixel};
 use crate::summary::pr_curve::{pr_curve, pr_curve_raw, DEFAULT_THRESHOLDS};
 use crate::summary::{self, histogram};
 use prost::Message;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+mod media;
 
 /// Writes TensorBoard event files into a log directory, with the methods of PyTorch's
 /// `SummaryWriter`. Every call writes its event through to the kernel before it returns (nothing
@@ -203,6 +205,19 @@ impl SummaryWriter {
         metric_dict: &[(&str, f64)],
         run_name: Option<&str>,
     ) -> Result<()> {
+        self.add_hparams_with(hparam_dict, metric_dict, &[], run_name)
+    }
+
+    /// [`add_hparams`](Self::add_hparams) with `hparam_domain_discrete`: for some
+    /// hyperparameters, the values the HParams tab offers to filter on (of the hyperparameter's
+    /// type, as [`hparams_with_domains`] checks).
+    pub fn add_hparams_with(
+        &mut self,
+        hparam_dict: &[(&str, HParamValue)],
+        metric_dict: &[(&str, f64)],
+        hparam_domain_discrete: &[(&str, Vec<HParamValue>)],
+        run_name: Option<&str>,
+    ) -> Result<()> {
         self.file.ensure_open()?;
         let name = run_name.map_or_else(|| format!("{:.6}", now()), str::to_string);
         if let Err(e) = runs::check_run_path(&name) {
@@ -213,10 +228,11 @@ impl SummaryWriter {
         if let Some(k) = dup {
             return Err(Error::invalid(format!("add_hparams: the name {k:?} is given twice")));
         }
+        let metrics: Vec<&str> = metric_dict.iter().map(|(k, _)| *k).collect();
+        let values = hparams_with_domains(hparam_dict, hparam_domain_discrete, &metrics, now())?;
         let mut sub =
             SummaryWriter::builder(self.log_dir.join(name)).filename_suffix(&self.suffix).build()?;
-        let metrics: Vec<&str> = metric_dict.iter().map(|(k, _)| *k).collect();
-        sub.add_summary(hparams(hparam_dict, &metrics, now()).to_vec(), 0)?;
+        sub.add_summary(values.to_vec(), 0)?;
         for (k, v) in metric_dict {
             sub.add_scalar(k, *v, 0)?;
         }

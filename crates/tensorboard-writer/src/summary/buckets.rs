@@ -104,11 +104,12 @@ fn bin_part<T: Copy + Into<f64>>(values: &[T], offset: usize) -> Result<Part, us
     // Two accumulators each, to halve the add latency chains.
     let (mut s2, mut q2) = (0.0, 0.0);
     let mut pairs = values.chunks_exact(2);
-    let limit = f32::MAX as f64;
+    // Finite and within f32 (false for NaN).
+    let ok = |v: f64| v.abs() <= f32::MAX as f64;
     for (i, pair) in pairs.by_ref().enumerate() {
         let (a, b) = (pair[0].into(), pair[1].into());
-        if !(a.abs() <= limit && b.abs() <= limit) {
-            return Err(offset + 2 * i + usize::from(a.abs() <= limit));
+        if !(ok(a) && ok(b)) {
+            return Err(offset + 2 * i + usize::from(ok(a)));
         }
         p.counts[t.index(a)] += 1;
         p.counts[t.index(b)] += 1;
@@ -121,7 +122,7 @@ fn bin_part<T: Copy + Into<f64>>(values: &[T], offset: usize) -> Result<Part, us
     }
     if let [v] = pairs.remainder() {
         let v: f64 = (*v).into();
-        if !(v.abs() <= limit) {
+        if !ok(v) {
             return Err(offset + values.len() - 1);
         }
         p.counts[t.index(v)] += 1;
