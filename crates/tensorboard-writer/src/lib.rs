@@ -1,7 +1,12 @@
 //! TensorBoard event files from Rust, with the API of PyTorch's
 //! [`torch.utils.tensorboard.SummaryWriter`](https://pytorch.org/docs/stable/tensorboard.html):
-//! scalars, histograms, images, figures, text, hyperparameters, the model graph, embeddings for the
-//! projector, precision-recall curves and custom scalar layouts, every tab of TensorBoard.
+//! scalars, histograms, images, figures, text, hyperparameters, the model graph (or an ONNX
+//! model's), embeddings for the projector, precision-recall curves, custom scalar layouts, audio,
+//! videos, meshes and raw tensors, every tab of TensorBoard.
+//!
+//! Every method that takes a step takes `impl Into<`[`Step`]`>`: a plain integer (the wall time is
+//! the time of the call), or `Step::at(step, wall_time)` to backfill or replay a log, as PyTorch's
+//! `walltime=` argument.
 //!
 //! ```no_run
 //! use tensorboard_writer::SummaryWriter;
