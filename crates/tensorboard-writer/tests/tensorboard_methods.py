@@ -158,8 +158,8 @@ def check(logdir, expect_path):
 
     # Histograms with other bins: the accumulator's proto against PyTorch's make_histogram.
     hist = {}
-    values = np.array(expect["hist_values"], dtype=np.float64)
-    for tag, (bins, max_bins) in expect["hist_bins"].items():
+    for tag, (bins, max_bins, *which) in expect["hist_bins"].items():
+        values = np.array(expect["hist_sets"][which[0] if which else "main"], dtype=np.float64)
         h = acc.Histograms(tag)[0].histogram_value
         bins = pytorch_default_bins() if bins == "tensorflow" else bins
         want = make_histogram(values, bins, max_bins)

@@ -24,9 +24,21 @@ fn hist_values() -> Vec<f64> {
     (0..5000).map(|i| ((i as f64 * 0.731).sin() * 3.0).powi(3) + (i % 7) as f64 * 0.1).collect()
 }
 
+/// Edge cases: constant values (one bin of width 1), mostly repeated ones (an IQR of 0), one value.
+fn hist_sets() -> [(&'static str, Vec<f64>); 4] {
+    let repeated: Vec<f64> = (0..50).map(|i| if i % 10 == 0 { i as f64 } else { 3.0 }).collect();
+    [("main", hist_values()), ("const", vec![2.0; 10]), ("repeated", repeated), ("one", vec![-5.0])]
+}
+
 fn hist_bins() -> Vec<(&'static str, Bins, Option<usize>, Json)> {
     let rule = |r| Bins::Rule(r);
     vec![
+        ("h/const_auto", rule(BinRule::Auto), None, json!(["auto", null, "const"])),
+        ("h/const_stone", rule(BinRule::Stone), None, json!(["stone", null, "const"])),
+        ("h/repeated_auto", rule(BinRule::Auto), None, json!(["auto", null, "repeated"])),
+        ("h/repeated_doane", rule(BinRule::Doane), None, json!(["doane", null, "repeated"])),
+        ("h/one_count3", Bins::Count(3), None, json!([3, null, "one"])),
+        ("h/one_doane", rule(BinRule::Doane), None, json!(["doane", null, "one"])),
         ("h/auto", rule(BinRule::Auto), None, json!(["auto", null])),
         ("h/fd", rule(BinRule::Fd), None, json!(["fd", null])),
         ("h/doane", rule(BinRule::Doane), None, json!(["doane", null])),
@@ -67,9 +79,11 @@ fn write_logdir(dir: &Path, onnx: &Path) -> Result<Json, tensorboard_writer::Err
     w.add_tensor("t/i32", &[-5i32, 9], &[2], 8)?;
     w.add_tensor("t/u8", &[0u8, 200, 255], &[3], 8)?;
     w.add_tensor("t/bool", &[true, false, true], &[3, 1], 9)?;
-    let values = hist_values();
-    for (tag, bins, max_bins, _) in hist_bins() {
-        w.add_histogram_with(tag, &values, bins, max_bins, 10)?;
+    let sets = hist_sets();
+    for (tag, bins, max_bins, j) in hist_bins() {
+        let set = j.get(2).and_then(Json::as_str).unwrap_or("main");
+        let values = &sets.iter().find(|(name, _)| *name == set).unwrap().1;
+        w.add_histogram_with(tag, values, bins, max_bins, 10)?;
     }
     w.add_audio("audio/tone", &audio_samples(), 8000, 11)?;
     w.add_video("video/clip", &clip_pixels(), &CLIP, 5, 12)?;
@@ -102,7 +116,7 @@ fn write_logdir(dir: &Path, onnx: &Path) -> Result<Json, tensorboard_writer::Err
     let grey_hwc: Vec<u8> = grey.iter().flat_map(|&g| [((g * 255.0) as u8); 3]).collect();
     Ok(json!({
         "audio_samples": audio_samples(),
-        "hist_values": values,
+        "hist_sets": sets.iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
         "hist_bins": hist_bins().into_iter().map(|(t, _, _, j)| (t.to_string(), j)).collect::<serde_json::Map<_, _>>(),
         "boxes_rgb": {"pixels_hwc": hwc, "shape_hwc": [20, 30, 3], "boxes": BOXES},
         "boxes_grey": {"pixels_hwc": grey_hwc, "shape_hwc": [10, 12, 3], "boxes": [[1.0, 1.0, 8.0, 6.0]]},

@@ -21,7 +21,7 @@ pub enum Bins {
 /// numpy's bin width estimators (`np.histogram_bin_edges`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BinRule {
-    /// The smaller of 'fd' and 'sturges' (the larger bin count).
+    /// The smaller of 'sturges' and 'fd' (but at least half of 'sqrt'), as numpy 2.
     Auto,
     /// Freedman–Diaconis: 2·IQR·n^(-1/3).
     Fd,
@@ -144,10 +144,8 @@ fn width(rule: BinRule, x: &[f64], lo: f64, hi: f64) -> f64 {
         BinRule::Rice => ptp(x) / (2.0 * n.powf(1.0 / 3.0)),
         BinRule::Scott => (24.0 * std::f64::consts::PI.sqrt() / n).powf(1.0 / 3.0) * std(x),
         BinRule::Fd => fd(),
-        BinRule::Auto => match fd() {
-            w if w != 0.0 => w.min(sturges),
-            _ => sturges,
-        },
+        // numpy ≥ 2.1: Freedman–Diaconis held to at least half the 'sqrt' width.
+        BinRule::Auto => fd().max(ptp(x) / n.sqrt() / 2.0).min(sturges),
         BinRule::Doane => {
             let sigma = std(x);
             if x.len() <= 2 || sigma <= 0.0 {

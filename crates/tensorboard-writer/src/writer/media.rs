@@ -101,7 +101,10 @@ impl SummaryWriter {
     pub fn add_onnx_graph(&mut self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|e| Error::io("cannot read", path, e))?;
-        let graph = graph_from_onnx(&bytes)?;
+        let graph = graph_from_onnx(&bytes).map_err(|e| match e {
+            Error::InvalidArgument(m) => Error::invalid(format!("{}: {m}", path.display())),
+            e => e,
+        })?;
         self.file.write(0, event::What::GraphDef(graph.encode_to_vec()))
     }
 }
