@@ -145,14 +145,21 @@ pub(crate) fn bin<T: Copy + Into<f64> + Sync>(values: &[T]) -> Result<Part, usiz
     }
     let chunk = values.len().div_ceil(threads);
     let parts: Vec<Result<Part, usize>> = std::thread::scope(|s| {
+        // A thread that cannot be started (or a part whose thread failed) is binned here instead.
         let handles: Vec<_> = values
             .chunks(chunk)
             .enumerate()
             .skip(1)
-            .map(|(i, c)| s.spawn(move || bin_part(c, i * chunk)))
+            .map(|(i, c)| {
+                (i, c, std::thread::Builder::new().spawn_scoped(s, move || bin_part(c, i * chunk)).ok())
+            })
             .collect();
         let first = bin_part(&values[..chunk], 0);
-        std::iter::once(first).chain(handles.into_iter().map(|h| h.join().unwrap_or(Err(0)))).collect()
+        let rest = handles.into_iter().map(|(i, c, h)| match h.map(|h| h.join()) {
+            Some(Ok(part)) => part,
+            _ => bin_part(c, i * chunk),
+        });
+        std::iter::once(first).chain(rest).collect()
     });
     let mut parts = parts.into_iter();
     let mut total = parts.next().unwrap_or(Err(0))?;
