@@ -106,7 +106,15 @@ impl EventFile {
 
     /// Appends one event at `step` (wall time now) with one `write`.
     pub fn write(&mut self, step: i64, what: event::What) -> Result<()> {
-        let ev = Event { wall_time: now(), step, what: Some(what) };
+        self.write_at(step, None, what)
+    }
+
+    /// Appends one event at `step` and `wall_time` (`None`: now) with one `write`.
+    pub fn write_at(&mut self, step: i64, wall_time: Option<f64>, what: event::What) -> Result<()> {
+        if wall_time.is_some_and(|t| !t.is_finite()) {
+            return Err(Error::invalid(format!("wall time {wall_time:?}: must be finite")));
+        }
+        let ev = Event { wall_time: wall_time.unwrap_or_else(now), step, what: Some(what) };
         if self.closed {
             return Err(Error::Closed(self.path.clone()));
         }

@@ -5,12 +5,14 @@
 mod error;
 mod file;
 pub mod graph;
+pub mod onnx;
 mod os;
 pub mod projector;
 mod projector_config;
 pub mod proto;
 pub mod record;
 mod runs;
+mod step;
 pub mod summary;
 #[cfg(feature = "tch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tch")))]
@@ -21,6 +23,7 @@ pub use error::{Error, Result};
 pub use file::{now, REPLACED_CHECK_INTERVAL};
 pub use graph::{Graph, Node};
 pub use projector::{Metadata, Sprite};
+pub use step::Step;
 pub use summary::custom_scalars::{ChartSpec, CustomLayout};
 pub use summary::histogram::HistogramStats;
 pub use summary::hparams::{HParamValue, SessionStatus};

@@ -167,7 +167,12 @@ pub fn pr_curves_from_rows(flat: &[f64], num_thresholds: usize) -> Result<Vec<[V
 
 impl SummaryWriter {
     /// [`add_histogram`](Self::add_histogram) of a tensor, computed on its device.
-    pub fn add_histogram_tensor(&mut self, tag: &str, values: &Tensor, step: i64) -> Result<()> {
+    pub fn add_histogram_tensor(
+        &mut self,
+        tag: &str,
+        values: &Tensor,
+        step: impl Into<crate::Step>,
+    ) -> Result<()> {
         let stats = histograms(&[values])?.remove(0);
         // As add_histogram: NaN or an infinity (min or max not finite after aminmax) is refused.
         if ![stats.min, stats.max].iter().all(|v| v.is_finite() && v.abs() <= f32::MAX as f64) {
@@ -187,7 +192,7 @@ impl SummaryWriter {
         labels: &Tensor,
         predictions: &Tensor,
         num_thresholds: usize,
-        step: i64,
+        step: impl Into<crate::Step>,
     ) -> Result<()> {
         let rows = pr_curve_rows(&[(labels, predictions)], num_thresholds)?;
         let curve = pr_curves_from_rows(&read_f64(&rows)?, num_thresholds)?.remove(0);
@@ -196,7 +201,13 @@ impl SummaryWriter {
 
     /// [`add_image`](Self::add_image) / [`add_images`](Self::add_images) of a float tensor in
     /// [0, 1] or a `uint8` tensor, with its shape.
-    pub fn add_image_tensor(&mut self, tag: &str, img: &Tensor, format: DataFormat, step: i64) -> Result<()> {
+    pub fn add_image_tensor(
+        &mut self,
+        tag: &str,
+        img: &Tensor,
+        format: DataFormat,
+        step: impl Into<crate::Step>,
+    ) -> Result<()> {
         let shape: Vec<usize> = img.size().iter().map(|&s| s as usize).collect();
         let host = img.f_to_device(Device::Cpu)?.f_flatten(0, -1)?;
         if img.kind() == Kind::Uint8 {

@@ -7,14 +7,17 @@ use crate::projector::{self, Metadata, Sprite};
 use crate::projector_config;
 use crate::proto::{event, HistogramProto, Summary, Value};
 use crate::runs;
+use crate::step::Step;
 use crate::summary::custom_scalars::{custom_scalars, ChartSpec, CustomLayout};
-use crate::summary::hparams::{hparams, HParamValue};
+use crate::summary::hparams::{hparams_with_domains, HParamValue};
 use crate::summary::image::{images, png_value, DataFormat, Pixel};
 use crate::summary::pr_curve::{pr_curve, pr_curve_raw, DEFAULT_THRESHOLDS};
 use crate::summary::{self, histogram};
 use prost::Message;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+mod media;
 
 /// Writes TensorBoard event files into a log directory, with the methods of PyTorch's
 /// `SummaryWriter`. Every call writes its event through to the kernel before it returns (nothing
@@ -104,16 +107,17 @@ impl SummaryWriter {
 
     /// Writes `values` as one event at `step` (`FileWriter.add_summary`): values made by the
     /// functions of [`summary`](crate::summary), several at once.
-    pub fn add_summary(&mut self, values: Vec<Value>, step: i64) -> Result<()> {
-        self.file.write(step, event::What::Summary(Summary { value: values }))
+    pub fn add_summary(&mut self, values: Vec<Value>, step: impl Into<Step>) -> Result<()> {
+        let Step { step, wall_time } = step.into();
+        self.file.write_at(step, wall_time, event::What::Summary(Summary { value: values }))
     }
 
-    fn add(&mut self, value: Value, step: i64) -> Result<()> {
+    pub(crate) fn add(&mut self, value: Value, step: impl Into<Step>) -> Result<()> {
         self.add_summary(vec![value], step)
     }
 
     /// A scalar value.
-    pub fn add_scalar(&mut self, tag: &str, value: f64, step: i64) -> Result<()> {
+    pub fn add_scalar(&mut self, tag: &str, value: f64, step: impl Into<Step>) -> Result<()> {
         self.add(summary::scalar(tag, value), step)
     }
 
@@ -122,8 +126,14 @@ impl SummaryWriter {
     /// nested run, as in PyTorch), under the tag `main_tag`. A run path with an empty, `.` or `..`
     /// component, or one that another (main_tag, tag) pair of this writer already uses (`"a/b", "c"`
     /// and `"a", "b_c"`), is an [`Error::InvalidArgument`]; nothing is written then.
-    pub fn add_scalars(&mut self, main_tag: &str, values: &[(&str, f64)], step: i64) -> Result<()> {
+    pub fn add_scalars(
+        &mut self,
+        main_tag: &str,
+        values: &[(&str, f64)],
+        step: impl Into<Step>,
+    ) -> Result<()> {
         self.file.ensure_open()?;
+        let Step { step, wall_time } = step.into();
         let names = runs::scalars_runs(&self.children, main_tag, values)?;
         for ((tag, v), name) in values.iter().zip(names) {
             let file = match self.children.get_mut(&name) {
@@ -134,18 +144,23 @@ impl SummaryWriter {
                 }
             };
             let value = summary::scalar(main_tag, *v);
-            file.write(step, event::What::Summary(Summary { value: vec![value] }))?;
+            file.write_at(step, wall_time, event::What::Summary(Summary { value: vec![value] }))?;
         }
         Ok(())
     }
 
     /// The histogram of `values` with TensorFlow's buckets (PyTorch's default `bins='tensorflow'`).
-    pub fn add_histogram<T: Copy + Into<f64>>(&mut self, tag: &str, values: &[T], step: i64) -> Result<()> {
+    pub fn add_histogram<T: Copy + Into<f64> + Sync>(
+        &mut self,
+        tag: &str,
+        values: &[T],
+        step: impl Into<Step>,
+    ) -> Result<()> {
         self.add(histogram::histogram(tag, values)?, step)
     }
 
     /// A histogram given by its statistics and buckets.
-    pub fn add_histogram_raw(&mut self, tag: &str, h: HistogramProto, step: i64) -> Result<()> {
+    pub fn add_histogram_raw(&mut self, tag: &str, h: HistogramProto, step: impl Into<Step>) -> Result<()> {
         self.add(histogram::histogram_raw(tag, h)?, step)
     }
 
@@ -156,7 +171,7 @@ impl SummaryWriter {
         data: &[T],
         shape: &[usize],
         format: DataFormat,
-        step: i64,
+        step: impl Into<Step>,
     ) -> Result<()> {
         self.add(summary::image::image(tag, data, shape, format)?, step)
     }
@@ -168,18 +183,18 @@ impl SummaryWriter {
         data: &[T],
         shape: &[usize],
         format: DataFormat,
-        step: i64,
+        step: impl Into<Step>,
     ) -> Result<()> {
         self.add(images(tag, data, shape, format)?, step)
     }
 
     /// A figure as an encoded PNG (drawn with plotters or any other library).
-    pub fn add_figure(&mut self, tag: &str, png: Vec<u8>, step: i64) -> Result<()> {
+    pub fn add_figure(&mut self, tag: &str, png: Vec<u8>, step: impl Into<Step>) -> Result<()> {
         self.add(png_value(tag, png)?, step)
     }
 
     /// Markdown text, under `<tag>/text_summary`.
-    pub fn add_text(&mut self, tag: &str, text: &str, step: i64) -> Result<()> {
+    pub fn add_text(&mut self, tag: &str, text: &str, step: impl Into<Step>) -> Result<()> {
         self.add(summary::text(tag, text), step)
     }
 
@@ -193,6 +208,19 @@ impl SummaryWriter {
         metric_dict: &[(&str, f64)],
         run_name: Option<&str>,
     ) -> Result<()> {
+        self.add_hparams_with(hparam_dict, metric_dict, &[], run_name)
+    }
+
+    /// [`add_hparams`](Self::add_hparams) with `hparam_domain_discrete`: for some
+    /// hyperparameters, the values the HParams tab offers to filter on (of the hyperparameter's
+    /// type, as [`hparams_with_domains`] checks).
+    pub fn add_hparams_with(
+        &mut self,
+        hparam_dict: &[(&str, HParamValue)],
+        metric_dict: &[(&str, f64)],
+        hparam_domain_discrete: &[(&str, Vec<HParamValue>)],
+        run_name: Option<&str>,
+    ) -> Result<()> {
         self.file.ensure_open()?;
         let name = run_name.map_or_else(|| format!("{:.6}", now()), str::to_string);
         if let Err(e) = runs::check_run_path(&name) {
@@ -203,9 +231,10 @@ impl SummaryWriter {
         if let Some(k) = dup {
             return Err(Error::invalid(format!("add_hparams: the name {k:?} is given twice")));
         }
-        let mut sub = SummaryWriter::in_dir(self.root.subdir(&name)?, self.suffix.clone(), None)?;
         let metrics: Vec<&str> = metric_dict.iter().map(|(k, _)| *k).collect();
-        sub.add_summary(hparams(hparam_dict, &metrics, now()).to_vec(), 0)?;
+        let values = hparams_with_domains(hparam_dict, hparam_domain_discrete, &metrics, now())?;
+        let mut sub = SummaryWriter::in_dir(self.root.subdir(&name)?, self.suffix.clone(), None)?;
+        sub.add_summary(values.to_vec(), 0)?;
         for (k, v) in metric_dict {
             sub.add_scalar(k, *v, 0)?;
         }
@@ -238,7 +267,13 @@ impl SummaryWriter {
     /// A precision-recall curve of `predictions` (probabilities in [0, 1]) against `labels`, at
     /// 127 thresholds as PyTorch's default; [`add_pr_curve_with`](Self::add_pr_curve_with) takes
     /// weights and another number of thresholds.
-    pub fn add_pr_curve(&mut self, tag: &str, labels: &[bool], predictions: &[f32], step: i64) -> Result<()> {
+    pub fn add_pr_curve(
+        &mut self,
+        tag: &str,
+        labels: &[bool],
+        predictions: &[f32],
+        step: impl Into<Step>,
+    ) -> Result<()> {
         self.add_pr_curve_with(tag, labels, predictions, None, DEFAULT_THRESHOLDS, step)
     }
 
@@ -250,14 +285,14 @@ impl SummaryWriter {
         predictions: &[f32],
         weights: Option<&[f32]>,
         num_thresholds: usize,
-        step: i64,
+        step: impl Into<Step>,
     ) -> Result<()> {
         self.add(pr_curve(tag, labels, predictions, weights, num_thresholds)?, step)
     }
 
     /// A curve given by its rows: true positives, false positives, true negatives, false negatives,
     /// precision and recall, one entry per threshold.
-    pub fn add_pr_curve_raw(&mut self, tag: &str, rows: &[Vec<f64>; 6], step: i64) -> Result<()> {
+    pub fn add_pr_curve_raw(&mut self, tag: &str, rows: &[Vec<f64>; 6], step: impl Into<Step>) -> Result<()> {
         self.add(pr_curve_raw(tag, rows)?, step)
     }
 

@@ -2,10 +2,11 @@
 //! server and plugins (tests/tensorboard_serve.py, TensorBoard 2.21), and every route asked for the
 //! data written. Needs a Python with the `tensorboard` package in `TENSORBOARD_PYTHON` (the
 //! workspace's `make test` sets `.venv-test/bin/python`); without it the test says so and passes.
+mod common;
+
+use common::serve::{floats, python, run_json};
 use serde_json::Value as Json;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 use tensorboard_writer::{ChartSpec, DataFormat, Graph, HParamValue, Metadata, Node, Sprite, SummaryWriter};
 
 const N_POINTS: usize = 100;
@@ -85,53 +86,12 @@ fn write_logdir(dir: &Path) -> Result<(), tensorboard_writer::Error> {
     w.close()
 }
 
-fn serve(python: &str, logdir: &Path) -> Json {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tensorboard_serve.py");
-    let mut child = Command::new(python)
-        .arg(&script)
-        .arg(logdir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {python}: {e}"));
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(120) {
-            child.kill().unwrap();
-            panic!("tensorboard_serve.py ran over 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "tensorboard_serve.py failed:\n{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
-}
-
-fn floats(v: &Json) -> Vec<f64> {
-    v.as_array().unwrap_or_else(|| panic!("not an array: {v}")).iter().map(|x| x.as_f64().unwrap()).collect()
-}
-
 #[test]
 fn tensorboard_serves_every_kind() {
-    let Ok(python) = std::env::var("TENSORBOARD_PYTHON") else {
-        println!("skipped: set TENSORBOARD_PYTHON to a Python with tensorboard (e.g. .venv-test/bin/python)");
-        return;
-    };
-    // A relative path (`make test` passes `.venv-test/bin/python`) is taken from the workspace root
-    // when it is not found from the crate's directory, where cargo runs the test.
-    let python = [Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(&python)]
-        .into_iter()
-        .find(|p| {
-            python.contains('/')
-                && Path::new(&python).is_relative()
-                && !Path::new(&python).exists()
-                && p.exists()
-        })
-        .map_or(python.clone(), |p| p.to_string_lossy().into_owned());
+    let Some(python) = python() else { return };
     let dir = tempfile::tempdir().unwrap();
     write_logdir(dir.path()).unwrap();
-    let out = serve(&python, dir.path());
+    let out = run_json(&python, "tensorboard_serve.py", &[dir.path()]);
 
     // Every plugin that has data says so, and loading logged nothing at WARNING or above.
     for plugin in [

@@ -33,7 +33,7 @@ pub struct NodeDef {
 
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct AttrValue {
-    #[prost(oneof = "attr_value::Value", tags = "1, 2, 3, 4, 5, 7")]
+    #[prost(oneof = "attr_value::Value", tags = "1, 2, 3, 4, 5, 6, 7")]
     pub value: Option<attr_value::Value>,
 }
 
@@ -50,6 +50,9 @@ pub mod attr_value {
         F(f32),
         #[prost(bool, tag = "5")]
         B(bool),
+        /// A DataType.
+        #[prost(int32, tag = "6")]
+        Type(i32),
         #[prost(message, tag = "7")]
         Shape(super::TensorShapeProto),
     }

@@ -5,6 +5,7 @@
 
 pub mod graph;
 pub mod hparams;
+pub mod onnx;
 pub mod plugins;
 
 /// tensorflow/core/util/event.proto: one record of an event file.
@@ -63,7 +64,7 @@ pub struct Value {
     pub tag: String,
     #[prost(message, optional, tag = "9")]
     pub metadata: Option<SummaryMetadata>,
-    #[prost(oneof = "value::Kind", tags = "2, 4, 5, 8")]
+    #[prost(oneof = "value::Kind", tags = "2, 4, 5, 6, 8")]
     pub kind: Option<value::Kind>,
 }
 
@@ -76,6 +77,8 @@ pub mod value {
         Image(super::Image),
         #[prost(message, tag = "5")]
         Histo(super::HistogramProto),
+        #[prost(message, tag = "6")]
+        Audio(super::Audio),
         #[prost(message, tag = "8")]
         Tensor(super::TensorProto),
     }
@@ -92,6 +95,21 @@ pub struct Image {
     pub colorspace: i32,
     #[prost(bytes = "vec", tag = "4")]
     pub encoded_image_string: Vec<u8>,
+}
+
+/// Summary.Audio: an encoded WAV and its format.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Audio {
+    #[prost(float, tag = "1")]
+    pub sample_rate: f32,
+    #[prost(int64, tag = "2")]
+    pub num_channels: i64,
+    #[prost(int64, tag = "3")]
+    pub length_frames: i64,
+    #[prost(bytes = "vec", tag = "4")]
+    pub encoded_audio_string: Vec<u8>,
+    #[prost(string, tag = "5")]
+    pub content_type: String,
 }
 
 /// tensorflow/core/framework/summary.proto's HistogramProto.
@@ -130,8 +148,22 @@ pub struct PluginData {
 
 /// DataType DT_FLOAT in tensorflow/core/framework/types.proto.
 pub const DT_FLOAT: i32 = 1;
+/// DataType DT_DOUBLE.
+pub const DT_DOUBLE: i32 = 2;
+/// DataType DT_INT32.
+pub const DT_INT32: i32 = 3;
+/// DataType DT_UINT8.
+pub const DT_UINT8: i32 = 4;
+/// DataType DT_INT16.
+pub const DT_INT16: i32 = 5;
+/// DataType DT_INT8.
+pub const DT_INT8: i32 = 6;
 /// DataType DT_STRING.
 pub const DT_STRING: i32 = 7;
+/// DataType DT_INT64.
+pub const DT_INT64: i32 = 9;
+/// DataType DT_BOOL.
+pub const DT_BOOL: i32 = 10;
 
 /// tensorflow/core/framework/tensor.proto, the fields used here.
 #[derive(Clone, PartialEq, prost::Message)]
@@ -142,8 +174,17 @@ pub struct TensorProto {
     pub tensor_shape: Option<TensorShapeProto>,
     #[prost(float, repeated, tag = "5")]
     pub float_val: Vec<f32>,
+    #[prost(double, repeated, tag = "6")]
+    pub double_val: Vec<f64>,
+    /// DT_INT32, DT_INT16, DT_INT8 and DT_UINT8 values.
+    #[prost(int32, repeated, tag = "7")]
+    pub int_val: Vec<i32>,
     #[prost(bytes = "vec", repeated, tag = "8")]
     pub string_val: Vec<Vec<u8>>,
+    #[prost(int64, repeated, tag = "10")]
+    pub int64_val: Vec<i64>,
+    #[prost(bool, repeated, tag = "11")]
+    pub bool_val: Vec<bool>,
 }
 
 /// tensorflow/core/framework/tensor_shape.proto

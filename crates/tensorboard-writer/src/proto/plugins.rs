@@ -71,3 +71,23 @@ pub struct MarginSeries {
     #[prost(string, tag = "3")]
     pub upper: String,
 }
+
+/// tensorboard/plugins/mesh/plugin_data.proto: which part of a mesh a tensor holds.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct MeshPluginData {
+    #[prost(int32, tag = "1")]
+    pub version: i32,
+    /// The user's tag (the value's tag is `<name>_<CONTENT_TYPE>`).
+    #[prost(string, tag = "2")]
+    pub name: String,
+    /// ContentType: VERTEX 1, FACE 2, COLOR 3.
+    #[prost(int32, tag = "3")]
+    pub content_type: i32,
+    #[prost(string, tag = "5")]
+    pub json_config: String,
+    #[prost(int32, repeated, tag = "6")]
+    pub shape: Vec<i32>,
+    /// Bit `1 << content_type` for each part the mesh has.
+    #[prost(uint32, tag = "7")]
+    pub components: u32,
+}

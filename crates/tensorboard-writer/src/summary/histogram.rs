@@ -2,6 +2,7 @@
 //! writes), and the raw form that `add_histogram_raw` takes.
 use crate::error::{Error, Result};
 use crate::proto::{value, HistogramProto, Value};
+use crate::summary::buckets;
 use std::sync::OnceLock;
 
 /// TensorFlow's default bucket limits (core/lib/histogram/histogram.cc): ±1e-12·1.1^k up to 1e20,
@@ -43,32 +44,22 @@ pub struct HistogramStats {
 impl HistogramStats {
     /// The histogram of `values`, which must be non-empty and finite, at most `f32::MAX` in
     /// magnitude (TensorBoard's histogram buckets are float32).
-    pub fn from_values<T: Copy + Into<f64>>(values: &[T]) -> Result<HistogramStats> {
+    pub fn from_values<T: Copy + Into<f64> + Sync>(values: &[T]) -> Result<HistogramStats> {
         if values.is_empty() {
             return Err(Error::invalid("a histogram needs at least one value"));
         }
-        let limits = default_bucket_limits();
-        let mut s = HistogramStats {
-            min: f64::INFINITY,
-            max: f64::NEG_INFINITY,
+        let p = buckets::bin(values).map_err(|i| {
+            let v: f64 = values.get(i).map_or(f64::NAN, |&v| v.into());
+            Error::invalid(format!("histogram value {i} is {v}: values must be finite (within f32)"))
+        })?;
+        Ok(HistogramStats {
+            min: p.min,
+            max: p.max,
             num: values.len() as f64,
-            sum: 0.0,
-            sum_squares: 0.0,
-            counts: vec![0.0; limits.len()],
-        };
-        for (i, v) in values.iter().map(|&v| v.into()).enumerate() {
-            if !v.is_finite() || v.abs() > f32::MAX as f64 {
-                return Err(Error::invalid(format!(
-                    "histogram value {i} is {v}: values must be finite (within f32)"
-                )));
-            }
-            s.counts[limits.partition_point(|&l| l <= v).min(limits.len() - 1)] += 1.0;
-            s.min = s.min.min(v);
-            s.max = s.max.max(v);
-            s.sum += v;
-            s.sum_squares += v * v;
-        }
-        Ok(s)
+            sum: p.sum,
+            sum_squares: p.sum_squares,
+            counts: p.counts.iter().map(|&c| c as f64).collect(),
+        })
     }
 
     /// The mean.
@@ -105,7 +96,7 @@ impl HistogramStats {
 }
 
 /// The histogram of `values` (the Histograms and Distributions tabs).
-pub fn histogram<T: Copy + Into<f64>>(tag: &str, values: &[T]) -> Result<Value> {
+pub fn histogram<T: Copy + Into<f64> + Sync>(tag: &str, values: &[T]) -> Result<Value> {
     Ok(histogram_proto(tag, HistogramStats::from_values(values)?.to_proto()))
 }
 

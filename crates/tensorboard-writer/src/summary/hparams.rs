@@ -151,13 +151,42 @@ pub fn session_end(status: SessionStatus, end_time_secs: f64) -> Value {
 /// PyTorch's `summary.hparams(hparam_dict, metric_dict)`: the experiment (one column per
 /// hyperparameter and metric), the session start and a successful end.
 pub fn hparams(hparams: &[(&str, HParamValue)], metrics: &[&str], time_secs: f64) -> [Value; 3] {
+    build(hparams, &[], metrics, time_secs)
+}
+
+/// [`hparams`] with `hparam_domain_discrete`: for some hyperparameters, the values the HParams tab
+/// offers to filter on. Each must name a hyperparameter given and hold values of its type (as
+/// PyTorch's check), else an [`Error::InvalidArgument`](crate::Error::InvalidArgument).
+pub fn hparams_with_domains(
+    hparams: &[(&str, HParamValue)],
+    domains: &[(&str, Vec<HParamValue>)],
+    metrics: &[&str],
+    time_secs: f64,
+) -> crate::Result<[Value; 3]> {
+    for (k, domain) in domains {
+        let v = hparams.iter().find(|(h, _)| h == k).map(|(_, v)| v);
+        if v.is_none_or(|v| domain.iter().any(|d| d.data_type() != v.data_type())) {
+            return Err(crate::Error::invalid(format!(
+                "hparam_domain_discrete[{k:?}] must list values of the type of hparam {k:?}, which must be given"
+            )));
+        }
+    }
+    Ok(build(hparams, domains, metrics, time_secs))
+}
+
+fn build(
+    hparams: &[(&str, HParamValue)],
+    domains: &[(&str, Vec<HParamValue>)],
+    metrics: &[&str],
+    time_secs: f64,
+) -> [Value; 3] {
     let infos: Vec<HParamInfo> = hparams
         .iter()
         .map(|(k, v)| HParamInfo {
             name: k.to_string(),
             description: String::new(),
             example: v.clone(),
-            domain: vec![],
+            domain: domains.iter().find(|(d, _)| d == k).map_or_else(Vec::new, |(_, d)| d.clone()),
         })
         .collect();
     let metric_infos: Vec<MetricInfo> =

@@ -43,7 +43,11 @@ impl Pixel for f64 {
 }
 
 /// `data` of `shape` in `format` as (images, height, width, channels) and the pixels in that order.
-fn to_nhwc<T: Pixel>(data: &[T], shape: &[usize], format: DataFormat) -> Result<([usize; 4], Vec<u8>)> {
+pub(crate) fn to_nhwc<T: Pixel>(
+    data: &[T],
+    shape: &[usize],
+    format: DataFormat,
+) -> Result<([usize; 4], Vec<u8>)> {
     let want = match format {
         DataFormat::Hw => 2,
         DataFormat::Chw | DataFormat::Hwc => 3,

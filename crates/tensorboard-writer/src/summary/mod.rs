@@ -2,11 +2,18 @@
 //! [`Value`] that [`SummaryWriter::add_summary`](crate::SummaryWriter::add_summary) writes. The
 //! `add_*` methods of [`SummaryWriter`](crate::SummaryWriter) are these plus a write; use them
 //! directly to put several values in one event.
+pub mod audio;
+pub mod bins;
+pub mod boxes;
+pub mod buckets;
 pub mod custom_scalars;
 pub mod histogram;
 pub mod hparams;
 pub mod image;
+pub mod mesh;
 pub mod pr_curve;
+pub mod tensor;
+pub mod video;
 
 use crate::proto::{value, PluginData, SummaryMetadata, TensorProto, TensorShapeProto, Value, DT_STRING};
 

@@ -1,6 +1,8 @@
 //! Helpers shared by the crate's integration tests: read a run back with the crate's own reader
 //! and pick values out of the events.
 #![allow(dead_code)]
+pub mod serve;
+
 use std::path::Path;
 use tensorboard_writer::proto::{event, value, Event, HistogramProto, Value};
 use tensorboard_writer::record::{event_files, masked_crc, read_dir_events};
