@@ -37,6 +37,7 @@ mod file;
 pub mod graph;
 pub mod projector;
 pub mod proto;
+pub mod reader;
 pub mod record;
 mod runs;
 pub mod summary;
@@ -44,7 +45,7 @@ pub mod summary;
 pub mod tensor;
 mod writer;
 
-pub use error::{Error, Result};
+pub use error::{Corruption, Error, Result};
 pub use file::now;
 pub use graph::{Graph, Node};
 pub use projector::{Metadata, Sprite};
