@@ -95,7 +95,11 @@ impl fmt::Display for Error {
             Error::Corrupt { path, offset, problem } => {
                 write!(f, "corrupt event file {}: {problem} in the record at byte {offset}", path.display())
             }
-            Error::NotRegularFile(p) => write!(f, "{} is not a regular file: not read", p.display()),
+            Error::NotRegularFile(p) => write!(
+                f,
+                "{} is not a regular file (a FIFO, a device, a socket, a directory or a link): refused",
+                p.display()
+            ),
             #[cfg(feature = "tch")]
             Error::Tch(e) => write!(f, "libtorch: {e}"),
         }

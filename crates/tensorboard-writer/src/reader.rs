@@ -56,6 +56,8 @@ pub struct EventReader {
     files: Vec<Cursor>,
     /// A corruption found after some events of the same poll were decoded: reported next time.
     deferred: Option<Error>,
+    /// Whether an event file that is a symbolic link is read (TensorBoard does).
+    follow: bool,
 }
 
 #[derive(Debug)]
@@ -70,7 +72,13 @@ struct Cursor {
 impl EventReader {
     /// A reader of the event files directly in `dir`; nothing is read before the first poll.
     pub fn new(dir: impl Into<PathBuf>) -> EventReader {
-        EventReader { dir: dir.into(), files: Vec::new(), deferred: None }
+        EventReader { dir: dir.into(), files: Vec::new(), deferred: None, follow: true }
+    }
+
+    /// Whether an event file that is a symbolic link is read through (by default, as in
+    /// TensorBoard) or refused as [`Error::NotRegularFile`].
+    pub fn follow_links(self, follow: bool) -> EventReader {
+        EventReader { follow, ..self }
     }
 
     /// The run directory.
@@ -94,7 +102,7 @@ impl EventReader {
                     i
                 }
             };
-            if let Err(e) = self.files[i].read_new(&mut out) {
+            if let Err(e) = self.files[i].read_new(&mut out, self.follow) {
                 if out.is_empty() {
                     return Err(e);
                 }
@@ -124,9 +132,10 @@ impl EventReader {
 
 impl Cursor {
     /// Appends the whole records after `offset` to `out`.
-    fn read_new(&mut self, out: &mut Vec<Event>) -> Result<()> {
+    fn read_new(&mut self, out: &mut Vec<Event>, follow: bool) -> Result<()> {
         // Nothing new: the size is what was seen last (a file cut back is not read again).
-        let size = match std::fs::metadata(&self.path) {
+        let meta = if follow { std::fs::metadata(&self.path) } else { std::fs::symlink_metadata(&self.path) };
+        let size = match meta {
             Ok(m) if !m.is_file() => return Err(Error::NotRegularFile(self.path.clone())),
             Ok(m) => m.len(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -135,7 +144,7 @@ impl Cursor {
         if size <= self.offset + self.torn {
             return Ok(());
         }
-        let mut file = open_regular(&self.path, true)?;
+        let mut file = open_regular(&self.path, follow)?;
         let mut bytes = Vec::new();
         file.seek(SeekFrom::Start(self.offset))
             .and_then(|_| file.read_to_end(&mut bytes))
@@ -296,8 +305,9 @@ fn read_all(path: &Path, follow: bool) -> Result<Vec<u8>> {
 fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
     let name =
         path.file_name().map(|n| n.to_string_lossy().replace("tfevents", "events")).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".truncating-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_file(&tmp); // left by a process of this pid killed here (a link goes, unfollowed)
+    // One name per file: what a process killed here left is removed by the next purge.
+    let tmp = path.with_file_name(format!(".truncating-{name}"));
+    let _ = std::fs::remove_file(&tmp); // a link goes, unfollowed
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
