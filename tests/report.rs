@@ -112,6 +112,36 @@ fn tiny_report_is_a_complete_pdf_and_reuses_only_whole_runs() {
     let md = std::fs::read_to_string(out.path().join("REPORT.md")).unwrap();
     assert!(md.contains("retrained:") && md.contains("torn record"), "the report says it retrained and why");
 
+    // A number edited in a cached Part 1 run (one network's final_loss, in the sweep's results.json
+    // and in its own result.json alike) disagrees with the run's events: that job runs again, the
+    // appendix says why, and the edited number appears nowhere in the report.
+    let sweep = std::fs::read_dir(&runs)
+        .unwrap()
+        .map(|e| e.unwrap().path().join("three_layer"))
+        .find(|p| p.is_dir())
+        .map(|p| std::fs::read_dir(p).unwrap().next().unwrap().unwrap().path())
+        .expect("a cached three_layer sweep");
+    let edit = |path: &Path, entry: fn(&mut serde_json::Value) -> &mut serde_json::Value| {
+        let mut json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        entry(&mut json)["final_loss"] = (-7777.0).into();
+        std::fs::write(path, serde_json::to_vec_pretty(&json).unwrap()).unwrap();
+        json
+    };
+    let results = edit(&sweep.join("results.json"), |j| &mut j[0]);
+    let member = sweep.join(Path::new(results[0]["run_dir"].as_str().unwrap()).file_name().unwrap());
+    edit(&member.join("result.json"), |j| j);
+    let fourth = report(out.path());
+    let stderr = String::from_utf8_lossy(&fourth.stderr);
+    assert!(fourth.status.success(), "{stderr}");
+    assert_eq!(stderr.matches("ran in").count(), 1, "only the edited job is trained again: {stderr}");
+    let md = std::fs::read_to_string(out.path().join("REPORT.md")).unwrap();
+    let why = md.lines().find(|l| l.contains("retrained:") && l.contains("final\\_loss"));
+    assert!(
+        why.is_some_and(|l| l.contains("is not what its events logged")),
+        "the report says it retrained and why"
+    );
+    assert!(!md.contains("7777"), "the edited number is not reported");
+
     // An interpreter that exits 0 without writing the PDF is an error, not "report: … REPORT.pdf".
     let fake = Command::new(REPORT)
         .args(["--grid", "tiny", "--python", "/bin/true", "--out"])

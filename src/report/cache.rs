@@ -2,17 +2,13 @@
 //! run reads back whole. A cached run is trusted only if every event file is whole (no torn or
 //! corrupt record), its status is complete, and its events agree with its result file; anything
 //! else is trained again, and the report says so.
-use crate::backprop::record::NetResult;
-use crate::dcn::train::{TrainConfig, TrainReport};
 use crate::report::plan::{Job, Program};
+use crate::report::verify::{verify_dcn, verify_sweep};
 use crate::run::files::write_file;
 use crate::run::interrupt;
-use crate::run::owned::{read_own, read_own_text};
+use crate::run::owned::read_own_text;
 use crate::run::progress::{progress_bar, say};
-use crate::run::{RunStatus, Status};
-use crate::tensorboard::tags;
 use anyhow::{bail, Context, Result};
-use prost::Message;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
@@ -21,8 +17,7 @@ use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::Instant;
 use tensorboard_writer::proto::Event;
-use tensorboard_writer::record::frame_record;
-use tensorboard_writer::record::{parse_records, scalars};
+use tensorboard_writer::reader::EventReader;
 
 /// job.json beside a cached run: what ran and how long it took.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -176,109 +171,15 @@ pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T> {
 }
 
 /// Every event of `dir`, refusing a torn or corrupt file (the reader used elsewhere forgives a torn
-/// last record, which a cache must not).
+/// last record, which a cache must not), and a link, FIFO or anything but a regular file.
 pub fn read_events_whole(dir: &Path) -> Result<Vec<Event>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("events.out.tfevents.")))
-        .collect();
-    files.sort();
-    if files.is_empty() {
+    let mut reader = EventReader::new(dir).follow_links(false);
+    let events = reader.read_to_end()?;
+    if let Some(t) = reader.torn().first() {
+        bail!("{} ends in a torn record (at byte {})", t.path.display(), t.offset);
+    }
+    if events.is_empty() {
         bail!("{} has no event file", dir.display());
     }
-    let mut events = Vec::new();
-    for f in files {
-        let bytes = read_own(&f)?;
-        let parsed = parse_records(&bytes)
-            .map_err(anyhow::Error::msg)
-            .with_context(|| format!("{} is corrupt", f.display()))?;
-        let whole: usize = parsed
-            .iter()
-            .map(|e| {
-                let mut framed = Vec::new();
-                frame_record(&e.encode_to_vec(), &mut framed);
-                framed.len()
-            })
-            .sum();
-        if whole != bytes.len() {
-            bail!("{} ends in a torn record", f.display());
-        }
-        events.extend(parsed);
-    }
     Ok(events)
-}
-
-fn complete(dir: &Path) -> Result<()> {
-    let status = Status::read(dir)?;
-    if status.status != RunStatus::Complete {
-        bail!("{} is {:?}, not complete", dir.display(), status.status);
-    }
-    Ok(())
-}
-
-/// Close in f32, the precision of a logged scalar.
-fn agrees(logged: Option<f64>, recorded: f64) -> bool {
-    logged.is_some_and(|v| (v - recorded).abs() <= 1e-6 * (1.0 + recorded.abs()))
-}
-
-/// A DCN run: complete, its losses at 1..=iterations, its last errors those of result.json.
-pub fn verify_dcn(dir: &Path) -> Result<()> {
-    complete(dir)?;
-    let report: TrainReport = read_json(&dir.join("result.json"))?;
-    let config: TrainConfig = read_json(&dir.join("config.json"))?;
-    let events = read_events_whole(dir)?;
-    let steps: Vec<i64> = scalars(&events, tags::TRAIN_LOSS).iter().map(|p| p.0).collect();
-    if steps != (1..=config.iterations()).collect::<Vec<_>>() || report.iterations != config.iterations() {
-        bail!("{}: its losses do not cover steps 1..={}", dir.display(), config.iterations());
-    }
-    let last = |tag: &str| scalars(&events, tag).last().map(|p| p.1);
-    if !agrees(last(tags::VALIDATION_ERROR), 1.0 - report.validation_accuracy)
-        || !agrees(last(tags::TEST_ERROR), 1.0 - report.test_accuracy)
-    {
-        bail!("{}: its events and result.json disagree", dir.display());
-    }
-    Ok(())
-}
-
-/// A Part 1 sweep: complete, every network's run complete and agreeing with results.json.
-pub fn verify_sweep(dir: &Path) -> Result<()> {
-    complete(dir)?;
-    let results: Vec<NetResult> = read_json(&dir.join("results.json"))?;
-    if results.is_empty() {
-        bail!("{}: results.json lists no network", dir.display());
-    }
-    for r in &results {
-        let run = &sweep_member(dir, r)?;
-        complete(run)?;
-        let own: NetResult = read_json(&run.join("result.json"))?;
-        if own.name != r.name
-            || own.steps != r.steps
-            || own.train_accuracy != r.train_accuracy
-            || r.status != RunStatus::Complete
-        {
-            bail!("{}: result.json and the sweep's results.json disagree", run.display());
-        }
-        let events = read_events_whole(run)?;
-        let last_loss = scalars(&events, tags::TRAIN_LOSS).last().map(|p| p.0);
-        let accuracy = scalars(&events, tags::TRAIN_ACCURACY).last().map(|p| p.1);
-        if last_loss != Some(r.steps) || !agrees(accuracy, r.train_accuracy) {
-            bail!("{}: its events and result.json disagree", run.display());
-        }
-    }
-    Ok(())
-}
-
-/// The run directory of a sweep's network: inside the sweep, whatever path results.json recorded it
-/// under (the report may be made again from another directory).
-pub fn sweep_member(sweep: &Path, r: &NetResult) -> Result<PathBuf> {
-    let name = r
-        .run_dir
-        .file_name()
-        .with_context(|| format!("{}: a network without a run directory", sweep.display()))?;
-    let run = sweep.join(name);
-    if !run.is_dir() {
-        bail!("{}: {} is missing", sweep.display(), run.display());
-    }
-    Ok(run)
 }

@@ -4,6 +4,7 @@
 use crate::data::LabeledData;
 use crate::plot::boundary::{draw_panels, panels_size, Panel};
 use crate::plot::png_file;
+use crate::run::owned::read_own_text;
 use crate::tensorboard::tags;
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -55,13 +56,13 @@ fn embedding_dir(dir: &Path) -> Option<PathBuf> {
 /// None if the run has no embedding.
 pub fn projection(run_dir: &Path, out: &Path) -> Result<Option<f64>> {
     let Some(dir) = embedding_dir(run_dir) else { return Ok(None) };
-    let text = std::fs::read_to_string(dir.join("tensors.tsv")).context("reading the embedding")?;
+    let text = read_own_text(&dir.join("tensors.tsv")).context("reading the embedding")?;
     let rows: Vec<Vec<f64>> = text
         .lines()
         .map(|l| l.split('\t').map(|v| v.parse::<f64>()).collect::<Result<_, _>>())
         .collect::<Result<_, _>>()
         .context("parsing the embedding")?;
-    let meta = std::fs::read_to_string(dir.join("metadata.tsv")).context("reading the embedding's labels")?;
+    let meta = read_own_text(&dir.join("metadata.tsv")).context("reading the embedding's labels")?;
     let labels: Vec<i64> =
         meta.lines().skip(1).map(|l| l.split('\t').next().unwrap_or("").parse()).collect::<Result<_, _>>()?;
     let (n, d) = (rows.len(), rows.first().map_or(0, Vec::len));

@@ -23,6 +23,7 @@ pub mod stats;
 pub mod tex;
 pub mod typst;
 pub mod variants;
+pub mod verify;
 
 use crate::run::files::write_file;
 use crate::run::lock::DirLock;

@@ -55,3 +55,37 @@ fn a_replaced_event_file_fails_the_run() {
         std::fs::rename(&other, f).unwrap();
     });
 }
+
+/// A FIFO or a link planted under an event file's name in a finished run: `--resume` (which purges
+/// the event files from its checkpoint on) fails at once with one line naming it, instead of blocking
+/// in open() (a FIFO) or reading and rewriting through a link; the file outside is untouched.
+#[test]
+fn a_fifo_or_link_named_like_an_event_file_fails_a_resume_at_once() {
+    let root = tempfile::tempdir().unwrap();
+    let runs = root.path().join("runs");
+    let out = common::dcn(&runs, 2, &["--log-every", "1", "--eval-every", "2"]).output().unwrap();
+    assert!(out.status.success(), "{}", common::stderr_of(&out));
+    let original = common::only_run(&runs, "mnist_dcn");
+    let victim = root.path().join("victim");
+    std::fs::copy(event_file(&original), &victim).unwrap();
+    let before = std::fs::read(&victim).unwrap();
+    for (k, plant) in ["fifo", "link"].into_iter().enumerate() {
+        let dir = root.path().join(format!("case-{k}"));
+        let copied = std::process::Command::new("cp").arg("-a").arg(&original).arg(&dir).status();
+        assert!(copied.unwrap().success());
+        // Named to sort last, as a newer file would.
+        let planted = dir.join("events.out.tfevents.9999999999.planted.1.0");
+        match plant {
+            "fifo" => common::mkfifo(&planted),
+            _ => std::os::unix::fs::symlink(&victim, &planted).unwrap(),
+        }
+        let mut resume = common::cmd(common::DCN, &["--quiet", "--iterations", "4", "--resume"]);
+        resume.arg(&dir);
+        // A resume that blocks is killed and fails the test (output_within), rather than hanging it.
+        let out = common::output_within(&mut resume, 60);
+        let line = common::assert_one_error(&out, &[planted.to_str().unwrap(), "not a regular file"]);
+        assert!(line.starts_with("mnist_dcn: error: "), "{plant}: {line}");
+        assert_eq!(std::fs::read(&victim).unwrap(), before, "{plant}: the file outside changed");
+        assert_eq!(status(&dir).status, RunStatus::Complete, "{plant}: the run is left as it was");
+    }
+}

@@ -33,15 +33,45 @@ pub enum Error {
     /// match the data, a prediction outside [0, 1], …).
     InvalidArgument(String),
     /// An event file that is not a TFRecord of `Event`s (a bad checksum, an undecodable record).
+    /// A record cut short at the end of a file is not this: readers stop there quietly (see
+    /// [`crate::reader::EventReader::torn`]).
     Corrupt {
         /// The file.
         path: PathBuf,
-        /// Where and what.
-        detail: String,
+        /// The byte offset in the file where the bad record starts.
+        offset: u64,
+        /// What is wrong with it.
+        problem: Corruption,
     },
+    /// An event file that is not a regular file (a FIFO, a device, a directory, a socket; or, where
+    /// links are not followed, a symbolic link): refused before anything is read from it, so that
+    /// no read ever blocks.
+    NotRegularFile(PathBuf),
     /// A libtorch error while computing a summary from a tensor (`tch` feature).
     #[cfg(feature = "tch")]
     Tch(tch::TchError),
+}
+
+/// What is wrong with a corrupt record ([`Error::Corrupt`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Corruption {
+    /// The CRC of the record's length does not match.
+    LengthChecksum,
+    /// The CRC of the record's data does not match.
+    DataChecksum,
+    /// The record is whole and its CRCs match, but it does not decode as an `Event`.
+    NotAnEvent(String),
+}
+
+impl fmt::Display for Corruption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Corruption::LengthChecksum => f.write_str("length CRC mismatch"),
+            Corruption::DataChecksum => f.write_str("data CRC mismatch"),
+            Corruption::NotAnEvent(e) => write!(f, "the record is not an Event ({e})"),
+        }
+    }
 }
 
 /// `Result<T, Error>`.
@@ -74,7 +104,14 @@ impl fmt::Display for Error {
             ),
             Error::Closed(p) => write!(f, "{}: the writer is closed or an earlier write failed", p.display()),
             Error::InvalidArgument(m) => f.write_str(m),
-            Error::Corrupt { path, detail } => write!(f, "corrupt event file {}: {detail}", path.display()),
+            Error::Corrupt { path, offset, problem } => {
+                write!(f, "corrupt event file {}: {problem} in the record at byte {offset}", path.display())
+            }
+            Error::NotRegularFile(p) => write!(
+                f,
+                "{} is not a regular file (a FIFO, a device, a socket, a directory or a link): refused",
+                p.display()
+            ),
             #[cfg(feature = "tch")]
             Error::Tch(e) => write!(f, "libtorch: {e}"),
         }

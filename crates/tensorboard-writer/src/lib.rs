@@ -10,6 +10,7 @@ mod os;
 pub mod projector;
 mod projector_config;
 pub mod proto;
+pub mod reader;
 pub mod record;
 mod runs;
 mod step;
@@ -19,7 +20,7 @@ pub mod summary;
 pub mod tensor;
 mod writer;
 
-pub use error::{Error, Result};
+pub use error::{Corruption, Error, Result};
 pub use file::{now, REPLACED_CHECK_INTERVAL};
 pub use graph::{Graph, Node};
 pub use projector::{Metadata, Sprite};
