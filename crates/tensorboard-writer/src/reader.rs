@@ -36,7 +36,8 @@ pub struct TornRecord {
 /// appended to known ones. A record not yet whole at the end of a file is never returned: it is read
 /// again at the next poll, once its writer has finished it ([`torn`](EventReader::torn) says where
 /// such records are). A checksum that does not match is an [`Error::Corrupt`] naming the file and the
-/// record's byte offset.
+/// record's byte offset. The reader keeps only offsets, no open file: a file that shrinks (purged by
+/// [`truncate_from`]) is read on from where the reader was, so make a new reader after a purge.
 ///
 /// ```no_run
 /// use tensorboard_writer::reader::EventReader;
