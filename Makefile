@@ -8,7 +8,7 @@ BIN    := target/release
 # DEVICE=cuda adds the CUDA libraries to .venv (scripts/setup cuda: ~2.2 GB once); DEVICE=cpu stays lean.
 SETUP_DEVICE := $(if $(filter cuda,$(DEVICE)),cuda,)
 
-.PHONY: all setup build moons mnist fashion report submission test bench tensorboard clean
+.PHONY: all setup build moons mnist fashion report submission test test-burn bench tensorboard clean
 all: moons
 
 setup:
@@ -64,6 +64,12 @@ test:
 	scripts/setup test
 	TENSORBOARD_PYTHON=$(CURDIR)/.venv-test/bin/python $(CARGO) test --release -p tensorboard-writer --no-fail-fast
 	TENSORBOARD_PYTHON=$(CURDIR)/.venv-test/bin/python $(CARGO) test --release --workspace --no-fail-fast
+
+# The crate's burn logger (feature `burn`): a burn Learner trained for two epochs, its runs read back by
+# TensorBoard. Not part of `make test`: it builds burn-train and its tree (BURN_COST below).
+test-burn:
+	scripts/setup test
+	TENSORBOARD_PYTHON=$(CURDIR)/.venv-test/bin/python $(CARGO) test --release -p tensorboard-writer --features burn --test burn_learner
 
 bench: build
 	scripts/setup test bench mnist $(SETUP_DEVICE)

@@ -32,6 +32,8 @@
 //! counts are computed on the tensor's device and read back once.
 #![warn(missing_docs)]
 
+#[cfg(feature = "burn")]
+pub mod burn;
 mod error;
 mod file;
 pub mod graph;
