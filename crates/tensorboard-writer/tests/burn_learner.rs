@@ -7,12 +7,16 @@
 #[path = "../examples/burn_logger.rs"]
 mod example;
 use burn_train::logger::MetricLogger;
-use burn_train::metric::store::Split;
-use burn_train::metric::{LossMetric, Metric, NumericEntry};
+use burn_train::metric::store::{MetricsUpdate, NumericMetricUpdate, Split};
+use burn_train::metric::{
+    LossMetric, Metric, MetricAttributes, MetricDefinition, MetricEntry, MetricId, NumericEntry,
+    SerializedEntry,
+};
 use example::{train, BATCH, EPOCHS, TRAIN_ITEMS, VALID_ITEMS};
 use serde_json::Value as Json;
 use std::path::Path;
 use std::process::Command;
+use std::sync::Arc;
 use tensorboard_writer::burn::{epoch_tag, TensorBoardLogger, EPOCH_TAG};
 use tensorboard_writer::record::{read_dir_events, scalars};
 
@@ -114,4 +118,79 @@ fn entry(e: &NumericEntry) -> String {
             format!("Aggregated({aggregated_value}, {count})")
         }
     }
+}
+
+/// The updates burn sends for `metric`: one per item (`serialized` as burn's metrics write them),
+/// then the epoch's final value.
+struct Feed {
+    id: MetricId,
+}
+
+impl Feed {
+    fn new(logger: &mut TensorBoardLogger, metric: &str) -> Feed {
+        let id = MetricId::new(Arc::new(metric.to_string()));
+        logger.log_metric_definition(MetricDefinition {
+            metric_id: id.clone(),
+            name: Arc::new(metric.to_string()),
+            description: None,
+            attributes: MetricAttributes::None,
+        });
+        Feed { id }
+    }
+
+    fn update(&self, serialized: &str) -> MetricsUpdate {
+        let entry =
+            MetricEntry::new(self.id.clone(), SerializedEntry::new(serialized.into(), serialized.into()));
+        MetricsUpdate::new(Vec::new(), vec![NumericMetricUpdate::new(entry, None, None)])
+    }
+}
+
+#[test]
+fn resumed_logger_appends_and_reads_earlier_epochs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = TensorBoardLogger::new(dir.path());
+    let feed = Feed::new(&mut first, "Accuracy");
+    for v in ["0.5", "0.75,4", "N/A"] {
+        first.log(feed.update(v), 1, &Split::Train); // "N/A": burn's placeholder, not a value
+    }
+    first.log(feed.update("0.625,final"), 1, &Split::Train);
+    drop(first);
+
+    // A training resumed at epoch 2, with a new logger on the same directory.
+    let mut second = TensorBoardLogger::new(dir.path());
+    let feed = Feed::new(&mut second, "Accuracy");
+    second.log(feed.update("0.875"), 2, &Split::Train);
+    let events = read_dir_events(&dir.path().join("train")).unwrap();
+    // Iteration 3 (the placeholder) wrote nothing, so the resumed one counts on from step 2.
+    assert_eq!(scalars(&events, "Accuracy"), [(1, 0.5), (2, 0.75), (3, 0.875)]);
+    assert_eq!(scalars(&events, EPOCH_TAG), [(1, 1.0), (3, 2.0)]);
+    assert_eq!(scalars(&events, &epoch_tag("Accuracy")), [(1, 0.625)]);
+    let read = |logger: &mut TensorBoardLogger, epoch| -> Vec<String> {
+        logger.read_numeric("Accuracy", epoch, &Split::Train).unwrap().iter().map(entry).collect()
+    };
+    assert_eq!(read(&mut second, 1), ["Value(0.5)", "Value(0.75)", "Final(0.625)"]);
+    assert_eq!(read(&mut second, 2), ["Value(0.875)"]);
+    assert!(second.read_numeric("Accuracy", 1, &Split::Valid).unwrap().is_empty());
+
+    // A tagged test split is a run of its own, named as burn's file logger names it.
+    let split = Split::Test(Some(Arc::new(" Hard Cases".into())));
+    assert_eq!(second.run_dir(&split), dir.path().join("test/hard-cases"));
+    second.log(feed.update("0.25"), 1, &split);
+    assert_eq!(
+        scalars(&read_dir_events(&dir.path().join("test/hard-cases")).unwrap(), "Accuracy"),
+        [(1, 0.25)]
+    );
+}
+
+#[test]
+fn unwritable_log_dir_is_reported_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-dir");
+    std::fs::write(&file, b"").unwrap();
+    let mut logger = TensorBoardLogger::new(&file);
+    let feed = Feed::new(&mut logger, "Loss");
+    for epoch in 1..=2 {
+        logger.log(feed.update("1.5"), epoch, &Split::Train);
+    }
+    assert!(logger.read_numeric("Loss", 1, &Split::Train).unwrap().is_empty());
 }
