@@ -22,6 +22,9 @@
 //!   epoch. [`MetricLogger::read_numeric`] reads the event files back with it, as burn's file
 //!   logger reads its own files, so a resumed training finds the epochs logged before.
 //!
+//! The feature follows burn-train 0.23 (0.22's optional `burn-tch` links a libtorch older than the
+//! `tch` feature's, which Cargo refuses in one dependency graph) and, as burn, needs Rust 1.88.
+//!
 //! Only numeric metrics are written; text metrics (burn's `metrics_text`) are left to its other
 //! loggers. A run that fails to write (a full disk) is reported once through the `log` crate (burn
 //! installs a logger for it) and writes nothing more, since the trait's methods cannot return an
