@@ -86,16 +86,15 @@ impl TensorBoardLogger {
     /// The run of `split`, opened on first use. Its iterations continue after the last step
     /// already in its directory, so that a resumed training appends rather than overwrites.
     fn run(&mut self, split: &Split) -> &mut Run {
-        if !self.runs.contains_key(split) {
-            let dir = self.run_dir(split);
+        let dir = self.run_dir(split);
+        self.runs.entry(split.clone()).or_insert_with(|| {
             let iteration = match read_dir_events(&dir) {
                 Ok(events) => events.iter().map(|e| e.step).max().unwrap_or(0),
                 Err(_) => 0, // no directory yet (or unreadable: the writer reports it)
             };
             let writer = SummaryWriter::new(&dir).map_err(|e| report(&dir, &e)).ok();
-            self.runs.insert(split.clone(), Run { writer, iteration, epoch: None });
-        }
-        self.runs.get_mut(split).expect("inserted above")
+            Run { writer, iteration, epoch: None }
+        })
     }
 }
 
