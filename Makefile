@@ -8,7 +8,7 @@ BIN    := target/release
 # DEVICE=cuda adds the CUDA libraries to .venv (scripts/setup cuda: ~2.2 GB once); DEVICE=cpu stays lean.
 SETUP_DEVICE := $(if $(filter cuda,$(DEVICE)),cuda,)
 
-.PHONY: all setup build moons mnist fashion report submission test bench tensorboard clean
+.PHONY: all setup build moons mnist fashion report submission test test-burn bench tensorboard clean
 all: moons
 
 setup:
@@ -67,6 +67,13 @@ test:
 	$(TB_PY) $(CARGO) test --release -p tensorboard-writer --no-fail-fast
 	$(TB_PY) $(CARGO) test --release -p tensorboard-writer --features tch --test tensor --no-fail-fast
 	$(TB_PY) $(CARGO) test --release -p nnlab --no-fail-fast
+
+# The crate's burn logger (feature `burn`): a burn Learner trained for two epochs, its runs read back by
+# TensorBoard. Not part of `make test`: burn-train and its ~230 crates add about 12 CPU-minutes to a cold
+# build (2026-12-07: 708 s CPU; 23 min 49 s wall on the 2 shared cores at load 7-13), the test 2 s.
+test-burn:
+	scripts/setup test
+	TENSORBOARD_PYTHON=$(CURDIR)/.venv-test/bin/python $(CARGO) test --release -p tensorboard-writer --features burn --test burn_learner
 
 bench: build
 	scripts/setup test bench mnist $(SETUP_DEVICE)

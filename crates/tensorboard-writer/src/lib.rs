@@ -2,6 +2,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+#[cfg(feature = "burn")]
+pub mod burn;
 mod error;
 mod file;
 pub mod graph;
