@@ -6,8 +6,8 @@
 //! straight into the feature tensor. So reading holds the features once (8 bytes per value) plus the
 //! labels (8 bytes per row) and one line, never a growing copy of the table.
 use crate::data::LabeledData;
+use crate::fs::open::open_input;
 use crate::native::memory;
-use crate::run::owned::open_input;
 use anyhow::{bail, Context, Result};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;

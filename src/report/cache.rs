@@ -4,10 +4,10 @@
 //! else is trained again, and the report says so.
 use crate::backprop::record::NetResult;
 use crate::dcn::train::{TrainConfig, TrainReport};
+use crate::fs::open::{read_own, read_own_text};
+use crate::fs::write::write_file;
 use crate::report::plan::{Job, Program};
-use crate::run::files::write_file;
 use crate::run::interrupt;
-use crate::run::owned::{read_own, read_own_text};
 use crate::run::progress::{progress_bar, say};
 use crate::run::{RunStatus, Status};
 use crate::tensorboard::tags;

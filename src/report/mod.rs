@@ -24,7 +24,7 @@ pub mod tex;
 pub mod typst;
 pub mod variants;
 
-use crate::run::files::write_file;
+use crate::fs::write::write_file;
 use crate::run::lock::DirLock;
 use anyhow::{Context as _, Result};
 use cache::{Cache, Done};

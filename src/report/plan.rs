@@ -4,9 +4,9 @@
 //! difference it reports comes with its spread; the main DCN run, which nothing is compared with,
 //! runs once.
 use crate::cli::value_name;
+use crate::fs::names::fnv_hex;
 use crate::native::device::DeviceArg;
 use crate::report::variants::{Variant, FAMILIES};
-use crate::run::files::fnv_hex;
 use clap::ValueEnum;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

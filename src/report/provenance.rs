@@ -1,10 +1,10 @@
 //! Where a report came from: the code, the machine, the grid, and each job's seed and time.
 use crate::cli::value_name;
+use crate::fs::names::utc_timestamp;
 use crate::native::device::{probe_driver, DeviceArg};
 use crate::report::cache::Done;
 use crate::report::doc::Doc;
 use crate::report::plan::{Job, Plan};
-use crate::run::files::utc_timestamp;
 use std::process::Command;
 
 /// The commit the report was made from, "+ uncommitted changes" when the work tree differs.

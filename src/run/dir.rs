@@ -1,6 +1,7 @@
 //! Run directories: `runs/<program>/<name>-<UTC time>/` with config.json, status.json, a lock, and
 //! (for a [`Run`]) a TensorBoard event file.
-use crate::run::files::{safe_name, utc_timestamp, write_file};
+use crate::fs::names::{safe_name, utc_timestamp};
+use crate::fs::write::write_file;
 use crate::run::interrupt;
 use crate::run::lock::DirLock;
 use crate::run::status::{write_status, Status};

@@ -1,6 +1,6 @@
 //! A resumed run's event files: what it logged after its checkpoint goes, so that no step is
 //! logged twice.
-use crate::run::files::write_file;
+use crate::fs::write::write_file;
 use anyhow::{Context, Result};
 use prost::Message;
 use std::path::Path;

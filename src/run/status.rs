@@ -1,6 +1,6 @@
 //! status.json: what state a run is in.
-use crate::run::files::{write_file, write_unguarded};
-use crate::run::owned::{open_own, read_own_text};
+use crate::fs::open::{open_own, read_own_text};
+use crate::fs::write::{write_file, write_unguarded};
 use anyhow::{Context, Result};
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
@@ -49,7 +49,7 @@ pub fn write_status(dir: &Path, status: &Status) -> Result<()> {
     write_status_with(dir, status, write_file)
 }
 
-/// [`write_status`] for the thread that holds [`crate::run::files::WRITING`].
+/// [`write_status`] for the thread that holds [`crate::fs::write::WRITING`].
 pub(crate) fn write_status_unguarded(dir: &Path, status: &Status) -> Result<()> {
     write_status_with(dir, status, |path, json| write_unguarded(path, |tmp| Ok(std::fs::write(tmp, json)?)))
 }

@@ -12,10 +12,10 @@ pub mod views;
 pub use config::TrainConfig;
 
 use crate::dcn::mnist::MnistData;
+use crate::fs::write::write_file;
 use crate::native::device::DeviceArg;
 use crate::native::memory;
 use crate::run::console;
-use crate::run::files::write_file;
 use crate::run::{Outcome, Run, RunDir};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -54,7 +54,7 @@ pub fn train(cfg: &TrainConfig, device: Device, data: &MnistData) -> Result<Trai
 /// The configuration of the run in `dir`, as config.json recorded it (checked like the flags).
 pub fn load_run_config(dir: &Path) -> Result<TrainConfig> {
     let path = dir.join("config.json");
-    let text = crate::run::owned::read_own_text(&path)
+    let text = crate::fs::open::read_own_text(&path)
         .with_context(|| format!("cannot read {} (is {} a run directory?)", path.display(), dir.display()))?;
     let cfg: TrainConfig = serde_json::from_str(&text)
         .with_context(|| format!("{} is not an nnlab mnist_dcn configuration", path.display()))?;
