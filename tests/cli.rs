@@ -288,3 +288,33 @@ fn submission_refuses_bad_netids_in_one_line() {
     let after: Vec<_> = std::fs::read_dir(root).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(before, after, "a refused NetID wrote nothing");
 }
+
+/// Each setting is checked in one place: a bad value gets the same one-line error from a flag and
+/// from a run's saved config.json on --resume (which the error names), before anything is read.
+#[test]
+fn a_bad_flag_and_a_bad_saved_config_get_the_same_error() {
+    use nnlab::dcn::train::TrainConfig;
+    let cases: [(&[&str], fn(&mut TrainConfig)); 5] = [
+        (&["--batch-size", "0"], |c| c.batch_size = 0),
+        (&["--lr", "-1"], |c| c.optimizer.lr = -1.0),
+        (&["--beta2", "1"], |c| c.optimizer.beta2 = 1.0),
+        (&["--eval-every", "0"], |c| c.eval_every = 0),
+        (&["--iterations", "0"], |c| c.iterations = Some(0)),
+    ];
+    for (flags, set) in cases {
+        let from_flag = run(DCN, flags);
+        let dir = tempfile::tempdir().unwrap();
+        let mut saved = TrainConfig::default().resolved();
+        set(&mut saved);
+        std::fs::write(dir.path().join("config.json"), serde_json::to_string_pretty(&saved).unwrap())
+            .unwrap();
+        let from_file = run(DCN, &["--resume", dir.path().to_str().unwrap()]);
+        let (a, b) = (String::from_utf8_lossy(&from_flag.stderr), String::from_utf8_lossy(&from_file.stderr));
+        assert_eq!((from_flag.status.code(), from_file.status.code()), (Some(1), Some(1)), "{a}{b}");
+        assert_eq!((a.lines().count(), b.lines().count()), (1, 1), "{a}{b}");
+        let message = a.strip_prefix("mnist_dcn: error: ").unwrap_or_else(|| panic!("{a}"));
+        let named = format!("mnist_dcn: error: {}: {message}", dir.path().join("config.json").display());
+        assert_eq!(b, named, "{flags:?}");
+        assert!(message.starts_with(flags[0]), "{message}");
+    }
+}

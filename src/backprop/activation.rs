@@ -6,39 +6,16 @@
 //!
 //! The derivations are in the report (`make report`, section 1(b)).
 use clap::ValueEnum;
-use serde::{Deserialize, Serialize};
 use tch::Tensor;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ValueEnum)]
 pub enum Activation {
     Tanh,
     Sigmoid,
     Relu,
 }
 
-impl Activation {
-    pub fn name(self) -> &'static str {
-        match self {
-            Activation::Tanh => "tanh",
-            Activation::Sigmoid => "sigmoid",
-            Activation::Relu => "relu",
-        }
-    }
-}
-
-impl std::str::FromStr for Activation {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        <Self as ValueEnum>::from_str(s, true).map_err(|_| "expected tanh, sigmoid or relu".to_string())
-    }
-}
-
-impl std::fmt::Display for Activation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
+crate::clap_names!(Activation);
 
 /// The starter's `actFun`: a = f(z).
 pub fn act_fun(z: &Tensor, act: Activation) -> Tensor {

@@ -6,12 +6,10 @@ use crate::dcn::idx::read_idx;
 use crate::native::memory;
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
-use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use tch::{Device, Kind, Tensor};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DatasetKind {
     /// data/mnist: 60,000 + 10,000 IDX images
     Mnist,
@@ -20,6 +18,8 @@ pub enum DatasetKind {
     /// data/mnist5k/mnist_5k.csv.gz: 5,000 MNIST images (tests, quick runs)
     Mnist5k,
 }
+
+crate::clap_names!(DatasetKind);
 
 impl DatasetKind {
     pub fn default_dir(self) -> PathBuf {

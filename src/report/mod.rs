@@ -12,6 +12,7 @@ pub mod dcn_run;
 pub mod derivations;
 pub mod doc;
 pub mod figures;
+pub mod job;
 pub mod markdown;
 pub mod mechanisms;
 pub mod part1;

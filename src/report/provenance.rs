@@ -1,5 +1,4 @@
 //! Where a report came from: the code, the machine, the grid, and each job's seed and time.
-use crate::cli::value_name;
 use crate::fs::names::utc_timestamp;
 use crate::native::device::{probe_driver, DeviceArg};
 use crate::report::cache::Done;
@@ -42,8 +41,8 @@ pub fn subtitle(plan: &Plan) -> String {
         "{} · {} UTC · grid {} on {}",
         commit(),
         utc_timestamp(),
-        value_name(&plan.grid),
-        value_name(&plan.device)
+        plan.grid.to_string(),
+        plan.device.to_string()
     )
 }
 
@@ -69,7 +68,7 @@ pub fn write(plan: &Plan, jobs: &[(&Job, &Done)], seconds: f64, doc: &mut Doc) {
         vec!["CPU".into(), cpu()],
         vec!["GPU".into(), gpu],
         vec!["libtorch".into(), format!("{} (tch 0.24.0)", env!("NNLAB_LIBTORCH_VERSION"))],
-        vec!["grid".into(), format!("{} on {}", value_name(&plan.grid), value_name(&plan.device))],
+        vec!["grid".into(), format!("{} on {}", plan.grid.to_string(), plan.device.to_string())],
     ];
     doc.table(&["", ""], facts, "Provenance.");
     let rows = jobs

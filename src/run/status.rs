@@ -7,8 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// Every state a run directory can be in (README: "Run status").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ValueEnum)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum RunStatus {
     /// A process is training it (or was killed with SIGKILL while it did).
     Running,
@@ -23,6 +22,8 @@ pub enum RunStatus {
     /// A sweep of which some network did not complete.
     Incomplete,
 }
+
+crate::clap_names!(RunStatus);
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Status {
