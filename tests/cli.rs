@@ -318,3 +318,43 @@ fn a_bad_flag_and_a_bad_saved_config_get_the_same_error() {
         assert!(message.starts_with(flags[0]), "{message}");
     }
 }
+
+/// Labels are integers, read as integers: 2^53 and 2^53 + 1 are two classes (read through a float
+/// they were one), and a label that does not fit 64 bits, or a float-written one that a float cannot
+/// hold exactly, is refused with file:row.
+#[test]
+fn csv_labels_beyond_a_floats_precision_stay_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path().join("runs");
+    let r = r.to_str().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let rows: String =
+        (0..12).map(|i| format!("{i},{},{}\n", i % 3, [0u64, 1 << 53, (1 << 53) + 1][i % 3])).collect();
+    let three = write("three.csv", &rows);
+    let out = run(NLAYER, &["--data", &three, "--passes", "5", "--quiet", "--no-plot", "--runs", r]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("2 features, 3 classes"), "{stderr}");
+    let two =
+        write("two.csv", "1,9007199254740992\n2,9007199254740993\n3,9007199254740992\n4,9007199254740993\n");
+    let out = run(NLAYER, &["--data", &two, "--passes", "5", "--quiet", "--no-plot", "--runs", r]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 features, 2 classes"), "{out:?}");
+    for (text, expected) in [
+        (
+            "1,0\n2,99999999999999999999\n",
+            ":2: label 99999999999999999999 in the last column does not fit a 64-bit integer",
+        ),
+        (
+            "1,0\n2,9007199254740993.0\n",
+            ":2: label 9007199254740993.0 in the last column is not exact as a float",
+        ),
+    ] {
+        let path = write("bad.csv", text);
+        let out = run(NLAYER, &["--data", &path, "--passes", "5", "--quiet", "--runs", r]);
+        assert_clean_failure(&out, &format!("n_layer: error: {path}{expected}"));
+    }
+}

@@ -170,6 +170,6 @@ fn load_csv(path: &Path) -> Result<Split> {
     let n = t.rows as i64;
     let images = t.features.view([n, 1, 28, 28]).to_kind(Kind::Float) / 255.0;
     // Labels as digits, not as indices into the classes present.
-    let digits: Vec<i64> = t.labels.iter().map(|&i| t.classes[i as usize] as i64).collect();
+    let digits: Vec<i64> = t.labels.iter().map(|&i| t.classes[i as usize]).collect();
     Ok(Split { images, labels: Tensor::from_slice(&digits) })
 }
