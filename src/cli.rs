@@ -3,6 +3,10 @@
 use anyhow::Result;
 use std::str::FromStr;
 
+#[cfg(test)]
+#[path = "cli_tests.rs"]
+mod tests;
+
 /// How a program ended without an error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {

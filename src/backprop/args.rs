@@ -10,6 +10,10 @@ use anyhow::{bail, Result};
 use serde::Serialize;
 use std::path::PathBuf;
 
+#[cfg(test)]
+#[path = "args_tests.rs"]
+mod tests;
+
 /// Most networks one sweep trains (and draws as panels of one figure).
 pub const MAX_NETWORKS: usize = 64;
 /// Largest layer size, depth or hidden size.

@@ -13,6 +13,10 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use tch::{Device, Kind, Tensor};
 
+#[cfg(test)]
+#[path = "csv_tests.rs"]
+mod tests;
+
 /// Most classes a label column may hold: more is a regression target or an id column, not classes.
 pub const MAX_CLASSES: usize = 1000;
 /// Most cells (rows × (features + classes)) a table may expand to in memory.

@@ -42,3 +42,36 @@ pub fn safe_name(name: &str, max: usize) -> String {
     let hash = &fnv_hex(name.as_bytes())[..8];
     format!("{}-{hash}", &clean[..max - 9])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv_is_the_published_fnv_1a_64() {
+        assert_eq!(fnv_hex(b""), "cbf29ce484222325");
+        assert_eq!(fnv_hex(b"a"), "af63dc4c8601ec8c");
+    }
+
+    #[test]
+    fn safe_names_keep_what_is_readable_and_shorten_with_a_hash() {
+        assert_eq!(safe_name("mnist-relu-lr0.0001", 50), "mnist-relu-lr0.0001");
+        assert_eq!(safe_name("a/b c", 50), "a_b_c");
+        assert_eq!(safe_name("..hidden", 50), "hidden");
+        assert_eq!(safe_name("", 50), "run");
+        let long = "x".repeat(100);
+        let short = safe_name(&long, 40);
+        assert_eq!(short.len(), 40);
+        assert_ne!(short, safe_name(&format!("{long}y"), 40), "two long names stay apart");
+        assert_eq!(short, safe_name(&long, 40), "and shorten the same way each time");
+    }
+
+    #[test]
+    fn timestamps_are_yyyymmdd_hhmmss() {
+        let t = utc_timestamp();
+        assert_eq!(t.len(), 15, "{t}");
+        assert_eq!(&t[8..9], "-");
+        assert!(t[..8].bytes().chain(t[9..].bytes()).all(|b| b.is_ascii_digit()), "{t}");
+        assert!(t.as_str() > "20240101-000000");
+    }
+}

@@ -15,6 +15,10 @@ use crate::report::variants::{Variant, FAMILIES};
 use anyhow::Result;
 use clap::ValueEnum;
 
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Grid {
     /// About a minute on 2 CPU cores: every section of the report from tiny runs (a smoke test)

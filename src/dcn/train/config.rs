@@ -11,6 +11,10 @@ use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;
+
 #[derive(clap::Args, Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct TrainConfig {
     /// cpu, or cuda (one line says why where CUDA cannot be used)
