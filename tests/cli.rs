@@ -294,7 +294,8 @@ fn submission_refuses_bad_netids_in_one_line() {
 #[test]
 fn a_bad_flag_and_a_bad_saved_config_get_the_same_error() {
     use nnlab::dcn::train::TrainConfig;
-    let cases: [(&[&str], fn(&mut TrainConfig)); 5] = [
+    type Case = (&'static [&'static str], fn(&mut TrainConfig));
+    let cases: [Case; 5] = [
         (&["--batch-size", "0"], |c| c.batch_size = 0),
         (&["--lr", "-1"], |c| c.optimizer.lr = -1.0),
         (&["--beta2", "1"], |c| c.optimizer.beta2 = 1.0),

@@ -27,12 +27,12 @@ pub fn write(cx: &Context, plan: &Plan, doc: &mut Doc) -> Result<()> {
          the 10,000 test images test; mnist5k, a 5,000-image subset, is split 4,000 / 500 / 500). \
          This run: {it} iterations on {dataset}, {device}, {secs:.0} s ({ips:.1} it/s).",
         act = c.activation.to_string(),
-        opt = c.optimizer.kind.to_string(),
+        opt = c.optimizer.kind,
         lr = c.optimizer.lr,
         batch = c.batch_size,
         it = r.iterations,
-        dataset = c.dataset.to_string(),
-        device = r.device.to_string(),
+        dataset = c.dataset,
+        device = r.device,
         secs = r.seconds,
         ips = r.iterations_per_second
     ));

@@ -37,13 +37,7 @@ fn cpu() -> String {
 
 /// One line under the title: commit, date, device, grid.
 pub fn subtitle(plan: &Plan) -> String {
-    format!(
-        "{} · {} UTC · grid {} on {}",
-        commit(),
-        utc_timestamp(),
-        plan.grid.to_string(),
-        plan.device.to_string()
-    )
+    format!("{} · {} UTC · grid {} on {}", commit(), utc_timestamp(), plan.grid, plan.device)
 }
 
 /// The appendix: the facts and every job with its seed and wall time.

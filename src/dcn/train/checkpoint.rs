@@ -121,7 +121,7 @@ pub fn restore_generator(
     }
     Ok(Some(format!(
         "the checkpoint was written on {}: the {} generator is reseeded (seed + step), so dropout masks and later epoch orders differ from an uninterrupted run",
-        written_on.to_string(),
-        here.to_string()
+        written_on,
+        here
     )))
 }

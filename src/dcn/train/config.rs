@@ -116,12 +116,7 @@ impl TrainConfig {
     pub fn run_name(&self) -> String {
         format!(
             "{}-{}-{}-{}-lr{}-b{}",
-            self.dataset.to_string(),
-            self.activation.to_string(),
-            self.init.to_string(),
-            self.optimizer.kind.to_string(),
-            self.optimizer.lr,
-            self.batch_size
+            self.dataset, self.activation, self.init, self.optimizer.kind, self.optimizer.lr, self.batch_size
         )
     }
 

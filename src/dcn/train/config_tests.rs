@@ -23,7 +23,8 @@ fn the_defaults_are_the_assignments_and_valid() {
 
 #[test]
 fn each_bad_setting_is_refused_with_its_message() {
-    let cases: [(fn(&mut TrainConfig), &str); 12] = [
+    type Case = (fn(&mut TrainConfig), &'static str);
+    let cases: [Case; 12] = [
         (|c| c.batch_size = 0, "--batch-size must be between 1 and 10000, got 0"),
         (|c| c.iterations = Some(0), "--iterations must be between 1 and 100000000, got 0"),
         (|c| c.log_every = 0, "--log-every must be between 1 and 100000000, got 0"),
