@@ -1,7 +1,15 @@
 //! The shared command-line pieces: lists, enum names, checks, the rendered command line.
 use super::*;
-use crate::backprop::activation::Activation;
-use crate::dcn::model::DcnActivation;
+
+/// An enum as nnlab's are: names from clap's derive only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Shade {
+    Dark,
+    LeakyRelu,
+    Light,
+}
+
+crate::clap_names!(Shade);
 
 #[test]
 fn lists_parse_and_name_the_bad_item() {
@@ -31,14 +39,14 @@ fn an_error_is_one_line_without_libtorchs_trace() {
 
 #[test]
 fn enum_names_come_from_clap_once() {
-    assert_eq!(DcnActivation::LeakyRelu.to_string(), "leaky-relu");
-    assert_eq!(value_name(&DcnActivation::LeakyRelu), "leaky-relu");
-    assert_eq!("leaky-relu".parse::<DcnActivation>(), Ok(DcnActivation::LeakyRelu));
-    assert_eq!(serde_json::to_string(&DcnActivation::LeakyRelu).unwrap(), "\"leaky-relu\"");
-    assert_eq!(serde_json::from_str::<DcnActivation>("\"maxout\"").unwrap(), DcnActivation::Maxout);
-    let e = serde_json::from_str::<DcnActivation>("\"LeakyRelu\"").unwrap_err().to_string();
-    assert!(e.contains("expected relu, tanh, sigmoid, leaky-relu, elu or maxout"), "{e}");
-    assert_eq!(parse_value::<Activation>("x").unwrap_err(), "expected tanh, sigmoid or relu");
+    assert_eq!(Shade::LeakyRelu.to_string(), "leaky-relu");
+    assert_eq!(value_name(&Shade::LeakyRelu), "leaky-relu");
+    assert_eq!("leaky-relu".parse::<Shade>(), Ok(Shade::LeakyRelu));
+    assert_eq!(serde_json::to_string(&Shade::LeakyRelu).unwrap(), "\"leaky-relu\"");
+    assert_eq!(serde_json::from_str::<Shade>("\"light\"").unwrap(), Shade::Light);
+    let e = serde_json::from_str::<Shade>("\"LeakyRelu\"").unwrap_err().to_string();
+    assert!(e.contains("expected dark, leaky-relu or light"), "{e}");
+    assert_eq!(parse_value::<Shade>("x").unwrap_err(), "expected dark, leaky-relu or light");
 }
 
 #[test]
@@ -70,8 +78,8 @@ struct Example {
     #[arg(long)]
     maybe: Option<f64>,
     /// A list
-    #[arg(long, default_value = "tanh", value_parser = |s: &str| parse_list::<Activation>(s, "activation", |_| true).map(CommaList))]
-    acts: CommaList<Activation>,
+    #[arg(long, default_value = "dark", value_parser = |s: &str| parse_list::<Shade>(s, "shade", |_| true).map(CommaList))]
+    acts: CommaList<Shade>,
     /// A repeatable list
     #[arg(long = "layer", value_parser = sizes)]
     layers: Vec<CommaList<i64>>,
@@ -89,7 +97,7 @@ impl Check for Example {
 #[test]
 fn defaults_come_from_the_flags() {
     let d = defaults::<Example>();
-    assert_eq!((d.count, d.flag, d.maybe, d.acts.0.as_slice()), (3, false, None, &[Activation::Tanh][..]));
+    assert_eq!((d.count, d.flag, d.maybe, d.acts.0.as_slice()), (3, false, None, &[Shade::Dark][..]));
 }
 
 #[test]
@@ -98,7 +106,7 @@ fn a_configuration_renders_the_command_line_that_gives_it() {
         count: 7,
         flag: true,
         maybe: Some(0.001),
-        acts: CommaList(vec![Activation::Tanh, Activation::Relu]),
+        acts: CommaList(vec![Shade::Dark, Shade::Light]),
         layers: vec![CommaList(vec![2, 5, 2]), CommaList(vec![2, 3, 3, 2])],
         seed: 9,
     };
@@ -112,7 +120,7 @@ fn a_configuration_renders_the_command_line_that_gives_it() {
             "--maybe",
             "0.001",
             "--acts",
-            "tanh,relu",
+            "dark,light",
             "--layer",
             "2,5,2",
             "--layer",
@@ -126,7 +134,7 @@ fn a_configuration_renders_the_command_line_that_gives_it() {
     let plain = to_args(&defaults::<Example>(), &[]);
     assert_eq!(
         plain,
-        ["--count", "3", "--acts", "tanh", "--seed", "0"],
+        ["--count", "3", "--acts", "dark", "--seed", "0"],
         "no None, no false switch, no empty list"
     );
 }
