@@ -136,7 +136,9 @@ impl Plan {
     /// The grid's jobs, every configuration checked.
     pub fn new(grid: Grid, device: DeviceArg) -> Result<Plan> {
         let tiny = grid == Grid::Tiny;
-        let (passes, real_passes) = if tiny { (300, 300) } else { (20000, 5000) };
+        // Part 1 as the assignment says (the flags' defaults) but in the tiny grid.
+        let assignment = GdArgs::default().passes;
+        let (passes, real_passes) = if tiny { (300, 300) } else { (assignment, 5000) };
         let real: &[DatasetName] = if tiny { &[Iris] } else { &[Iris, Wine, BreastCancer, Digits] };
         let (main, cmp) = grid.lengths();
         let dcn = |d: DcnLength| TrainConfig {
