@@ -288,3 +288,74 @@ fn submission_refuses_bad_netids_in_one_line() {
     let after: Vec<_> = std::fs::read_dir(root).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(before, after, "a refused NetID wrote nothing");
 }
+
+/// Each setting is checked in one place: a bad value gets the same one-line error from a flag and
+/// from a run's saved config.json on --resume (which the error names), before anything is read.
+#[test]
+fn a_bad_flag_and_a_bad_saved_config_get_the_same_error() {
+    use nnlab::dcn::train::TrainConfig;
+    type Case = (&'static [&'static str], fn(&mut TrainConfig));
+    let cases: [Case; 5] = [
+        (&["--batch-size", "0"], |c| c.batch_size = 0),
+        (&["--lr", "-1"], |c| c.optimizer.lr = -1.0),
+        (&["--beta2", "1"], |c| c.optimizer.beta2 = 1.0),
+        (&["--eval-every", "0"], |c| c.eval_every = 0),
+        (&["--iterations", "0"], |c| c.iterations = Some(0)),
+    ];
+    for (flags, set) in cases {
+        let from_flag = run(DCN, flags);
+        let dir = tempfile::tempdir().unwrap();
+        let mut saved = TrainConfig::default().resolved();
+        set(&mut saved);
+        std::fs::write(dir.path().join("config.json"), serde_json::to_string_pretty(&saved).unwrap())
+            .unwrap();
+        let from_file = run(DCN, &["--resume", dir.path().to_str().unwrap()]);
+        let (a, b) = (String::from_utf8_lossy(&from_flag.stderr), String::from_utf8_lossy(&from_file.stderr));
+        assert_eq!((from_flag.status.code(), from_file.status.code()), (Some(1), Some(1)), "{a}{b}");
+        assert_eq!((a.lines().count(), b.lines().count()), (1, 1), "{a}{b}");
+        let message = a.strip_prefix("mnist_dcn: error: ").unwrap_or_else(|| panic!("{a}"));
+        let named = format!("mnist_dcn: error: {}: {message}", dir.path().join("config.json").display());
+        assert_eq!(b, named, "{flags:?}");
+        assert!(message.starts_with(flags[0]), "{message}");
+    }
+}
+
+/// Labels are integers, read as integers: 2^53 and 2^53 + 1 are two classes (read through a float
+/// they were one), and a label that does not fit 64 bits, or a float-written one that a float cannot
+/// hold exactly, is refused with file:row.
+#[test]
+fn csv_labels_beyond_a_floats_precision_stay_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path().join("runs");
+    let r = r.to_str().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let rows: String =
+        (0..12).map(|i| format!("{i},{},{}\n", i % 3, [0u64, 1 << 53, (1 << 53) + 1][i % 3])).collect();
+    let three = write("three.csv", &rows);
+    let out = run(NLAYER, &["--data", &three, "--passes", "5", "--quiet", "--no-plot", "--runs", r]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("2 features, 3 classes"), "{stderr}");
+    let two =
+        write("two.csv", "1,9007199254740992\n2,9007199254740993\n3,9007199254740992\n4,9007199254740993\n");
+    let out = run(NLAYER, &["--data", &two, "--passes", "5", "--quiet", "--no-plot", "--runs", r]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 features, 2 classes"), "{out:?}");
+    for (text, expected) in [
+        (
+            "1,0\n2,99999999999999999999\n",
+            ":2: label 99999999999999999999 in the last column does not fit a 64-bit integer",
+        ),
+        (
+            "1,0\n2,9007199254740993.0\n",
+            ":2: label 9007199254740993.0 in the last column is not exact as a float",
+        ),
+    ] {
+        let path = write("bad.csv", text);
+        let out = run(NLAYER, &["--data", &path, "--passes", "5", "--quiet", "--runs", r]);
+        assert_clean_failure(&out, &format!("n_layer: error: {path}{expected}"));
+    }
+}

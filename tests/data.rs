@@ -32,7 +32,7 @@ fn csv_reads_headers_and_remaps_labels() {
     let t = parse_csv("150,4,setosa,versicolor\n1.0,2.0,5\n3,4,7\n5,6,5\n".as_bytes(), "t.csv").unwrap();
     assert_eq!((t.rows, t.cols), (3, 2));
     assert_eq!(t.labels, vec![0, 1, 0]);
-    assert_eq!(t.classes, vec![5.0, 7.0]);
+    assert_eq!(t.classes, vec![5, 7]);
     assert_eq!(Vec::<f64>::try_from(t.features.view([-1])).unwrap(), vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
 }
 

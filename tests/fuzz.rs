@@ -1,6 +1,7 @@
 //! Everything nnlab reads back from disk, fuzzed (proptest, random and mutated bytes): checkpoints,
 //! run configurations, statuses, event files and the whole resume path. Errors only, never a panic.
 mod common;
+use nnlab::cli::Valid;
 use nnlab::dcn::mnist::{load, DatasetKind, MnistData, Split};
 use nnlab::dcn::train::checkpoint::{self, check_like, check_order, Meta};
 use nnlab::dcn::train::{load_run_config, resume, train, TrainConfig};
@@ -259,7 +260,7 @@ fn resuming_a_spoiled_run_never_panics() {
         quiet: true,
         ..TrainConfig::default()
     };
-    let base = train(&cfg, Device::Cpu, &data).unwrap().run_dir;
+    let base = train(&Valid::new(cfg).unwrap(), Device::Cpu, &data).unwrap().run_dir;
     let event = std::fs::read_dir(&base)
         .unwrap()
         .flatten()
@@ -288,7 +289,8 @@ fn resuming_a_spoiled_run_never_panics() {
             };
             std::fs::write(dir.join(&file), m.apply(&bytes)).unwrap();
             if let Ok(cfg) = load_run_config(&dir) {
-                let cfg = TrainConfig { iterations: Some(4), quiet: true, ..cfg };
+                let cfg =
+                    Valid::new(TrainConfig { iterations: Some(4), quiet: true, ..cfg.into_inner() }).unwrap();
                 if resume(&dir, &cfg, Device::Cpu, &data).is_err() && file != "status.json" {
                     let s = Status::read(&dir).unwrap();
                     prop_assert_ne!(s.status, RunStatus::Running, "{:?}", s);

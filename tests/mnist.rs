@@ -1,6 +1,7 @@
 //! The DCN: shapes, and a short real training run read back with TensorBoard's reader.
 mod common;
 use clap::ValueEnum;
+use nnlab::cli::Valid;
 use nnlab::dcn::mnist::{load, DatasetKind};
 use nnlab::dcn::model::{Dcn, DcnActivation, InitKind};
 use nnlab::dcn::train::monitor::histogram_tags;
@@ -105,7 +106,7 @@ fn short_real_run_logs_everything() {
         quiet: true,
         ..TrainConfig::default()
     };
-    let report = train(&cfg, Device::Cpu, &data).unwrap();
+    let report = train(&Valid::new(cfg.clone()).unwrap(), Device::Cpu, &data).unwrap();
     assert_eq!(report.iterations, 200);
     assert!(report.test_accuracy > 0.8, "test accuracy after 200 iterations: {}", report.test_accuracy);
 
@@ -204,8 +205,8 @@ fn two_trainings_in_one_process() {
         quiet: true,
         ..TrainConfig::default()
     };
-    let a = train(&cfg, Device::Cpu, &data).unwrap();
-    let b = train(&cfg, Device::Cpu, &data).unwrap();
+    let a = train(&Valid::new(cfg.clone()).unwrap(), Device::Cpu, &data).unwrap();
+    let b = train(&Valid::new(cfg.clone()).unwrap(), Device::Cpu, &data).unwrap();
     assert_ne!(a.run_dir, b.run_dir);
     assert_eq!((a.iterations, b.iterations), (5, 5));
 }

@@ -1,6 +1,7 @@
 //! The DCN's optimizers: each lowers the loss, bad values are errors, the fused C++ kernels report
 //! their exceptions as errors, and each follows libtorch's own optimizer step for step.
 use clap::ValueEnum;
+use nnlab::cli::Valid;
 use nnlab::dcn::model::{Dcn, DcnActivation, InitKind};
 use nnlab::dcn::optim::{OptimConfig, Optimizer, OptimizerKind};
 use tch::nn::{self, ModuleT};
@@ -20,7 +21,9 @@ fn a_few_steps_reduce_the_loss_on_a_fixed_batch_for_every_optimizer() {
             OptimizerKind::Rmsprop => 1e-5,
             _ => 1e-4,
         };
-        let mut opt = Optimizer::new(&vs, &OptimConfig { kind, lr, ..OptimConfig::default() }).unwrap();
+        let mut opt =
+            Optimizer::new(&vs, &Valid::new(OptimConfig { kind, lr, ..OptimConfig::default() }).unwrap())
+                .unwrap();
         let loss = || net.forward_t(&x, false).cross_entropy_for_logits(&y);
         let before = loss().double_value(&[]);
         for _ in 0..3 {
@@ -33,13 +36,12 @@ fn a_few_steps_reduce_the_loss_on_a_fixed_batch_for_every_optimizer() {
 
 #[test]
 fn bad_optimizer_values_are_errors() {
-    let vs = nn::VarStore::new(Device::Cpu);
     for cfg in [
         OptimConfig { lr: 0.0, ..OptimConfig::default() },
         OptimConfig { beta1: 1.0, ..OptimConfig::default() },
         OptimConfig { weight_decay: -1.0, ..OptimConfig::default() },
     ] {
-        assert!(Optimizer::new(&vs, &cfg).is_err());
+        assert!(Valid::new(cfg).is_err());
     }
 }
 
@@ -117,7 +119,7 @@ fn optimizers_match_libtorch() {
         vs_b.copy(&vs_a).unwrap();
         let start: std::collections::HashMap<String, Tensor> =
             vs_a.variables().into_iter().map(|(n, t)| (n, t.copy())).collect();
-        let mut ours = Optimizer::new(&vs_a, &cfg).unwrap();
+        let mut ours = Optimizer::new(&vs_a, &Valid::new(cfg.clone()).unwrap()).unwrap();
         let mut theirs = reference(&vs_b);
         for _ in 0..4 {
             ours.backward_step(&net_a.forward_t(&x, false).cross_entropy_for_logits(&y)).unwrap();

@@ -253,10 +253,16 @@ fn submission_zips_the_code_and_the_pdf() {
 /// and the standard grid's part (a) is the assignment's 20,000-iteration run on full MNIST.
 #[test]
 fn quick_and_standard_grids_compare_every_named_method() {
+    use nnlab::dcn::mnist::DatasetKind;
+    use nnlab::dcn::optim::OptimizerKind;
     use nnlab::native::device::DeviceArg;
-    use nnlab::report::plan::{Grid, Plan};
+    use nnlab::report::plan::{Grid, Job, Plan, RunConfig};
+    let dcn = |job: &Job| match job.config() {
+        RunConfig::MnistDcn(c) => c.clone(),
+        other => panic!("{other:?}"),
+    };
     for grid in [Grid::Quick, Grid::Standard] {
-        let plan = Plan::new(grid, DeviceArg::Cpu);
+        let plan = Plan::new(grid, DeviceArg::Cpu).unwrap();
         let names = |family: &str| -> Vec<String> {
             let f = plan.families.iter().find(|f| f.name == family).unwrap();
             for v in &f.variants {
@@ -268,23 +274,23 @@ fn quick_and_standard_grids_compare_every_named_method() {
         assert_eq!(names("init"), ["default", "xavier-normal", "kaiming-normal"]);
         assert_eq!(names("optimizer"), ["adam 1e-4", "sgd 0.05", "momentum 0.01", "adagrad 0.01"]);
         let (main, cmp) = grid.lengths();
-        let job = &plan.families[2].variants[3].jobs[0];
-        assert_eq!(job.arg("--optimizer"), Some("adagrad"));
-        assert_eq!(job.arg("--iterations"), Some(cmp.iterations.to_string().as_str()));
-        assert_eq!(job.arg("--log-every"), Some(cmp.log_every.to_string().as_str()));
+        let RunConfig::MnistDcn(job) = plan.families[2].variants[3].jobs[0].config() else { panic!() };
+        assert_eq!(job.optimizer.kind, OptimizerKind::Adagrad);
+        assert_eq!(job.iterations, Some(cmp.iterations));
+        assert_eq!(job.log_every, cmp.log_every);
         assert!(cmp.iterations > 160, "longer than the 160 iterations of before");
         assert!(cmp.log_every >= 100 && cmp.eval_every >= 50, "the comparisons are monitored less often");
-        assert_eq!(plan.dcn.arg("--iterations"), Some(main.iterations.to_string().as_str()));
+        assert_eq!(dcn(&plan.dcn).iterations, Some(main.iterations));
         // The shared default job runs once: 1 + 4 + 2 + 3 configurations, 3 seeds each, + part (a).
         let dcn_jobs = plan.all_jobs().iter().filter(|j| j.label.starts_with(['a', 'c'])).count();
         assert_eq!(dcn_jobs, 1 + 10 * 3, "{grid:?}");
         assert_eq!(plan.all_jobs()[0].label, "a-dcn-s0", "the longest job starts first");
     }
-    let standard = Plan::new(Grid::Standard, DeviceArg::Cpu);
-    assert_eq!(standard.dcn.arg("--iterations"), Some("20000"));
-    assert_eq!(standard.dcn.arg("--dataset"), Some("mnist"));
-    assert_eq!(standard.families[0].variants[1].jobs[0].arg("--dataset"), Some("mnist"));
-    let full = Plan::new(Grid::Full, DeviceArg::Cpu);
+    let standard = Plan::new(Grid::Standard, DeviceArg::Cpu).unwrap();
+    assert_eq!(dcn(&standard.dcn).iterations, Some(20000));
+    assert_eq!(dcn(&standard.dcn).dataset, DatasetKind::Mnist);
+    assert_eq!(dcn(&standard.families[0].variants[1].jobs[0]).dataset, DatasetKind::Mnist);
+    let full = Plan::new(Grid::Full, DeviceArg::Cpu).unwrap();
     assert_eq!(
         full.families.iter().map(|f| f.variants.len()).collect::<Vec<_>>(),
         [6, 6, 7],

@@ -1,5 +1,6 @@
 //! Device-to-host reads during training (its own test binary: the read counter is process-wide).
 mod common;
+use nnlab::cli::Valid;
 use nnlab::dcn::mnist::{load, DatasetKind};
 use nnlab::dcn::train::{train, TrainConfig};
 use tch::Device;
@@ -23,7 +24,7 @@ fn only_logging_and_evaluation_steps_read_the_device() {
             ..TrainConfig::default()
         };
         let before = reads();
-        train(&cfg, Device::Cpu, &data).unwrap();
+        train(&Valid::new(cfg.clone()).unwrap(), Device::Cpu, &data).unwrap();
         reads() - before
     };
     // 30 iterations: logs at 10, 20, 30, evaluations at 15, 30 (with their PR curves), and the

@@ -1,21 +1,133 @@
-//! The flags both Part 1 programs share, and the size limits checked before anything is allocated.
+//! The settings of both Part 1 programs, each declared once (flag, help, default) and checked in one
+//! place ([`Check`]), and the size limits checked before anything is allocated.
 use crate::backprop::activation::Activation;
+use crate::backprop::data::DatasetName;
 use crate::backprop::fit::FitConfig;
-use crate::cli::{ensure_positive, parse_list, CommaList};
+use crate::cli::{
+    defaults, ensure_in, ensure_non_negative, ensure_positive, parse_list, sizes, Check, CommaList,
+};
 use anyhow::{bail, Result};
 use serde::Serialize;
 use std::path::PathBuf;
 
+#[cfg(test)]
+#[path = "args_tests.rs"]
+mod tests;
+
 /// Most networks one sweep trains (and draws as panels of one figure).
 pub const MAX_NETWORKS: usize = 64;
+/// Largest layer size, depth or hidden size.
+const MAX_SIZE: i64 = 100_000;
 
-#[derive(clap::Args, Debug, Serialize)]
+/// `three_layer`'s settings.
+#[derive(clap::Args, Clone, Debug, PartialEq, Serialize)]
+pub struct ThreeLayerArgs {
+    /// Hidden-layer size(s); a comma list such as 1,2,3,4,5,20,50 sweeps them
+    #[arg(long, default_value = "3", value_parser = sizes)]
+    pub hidden: CommaList<i64>,
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub gd: GdArgs,
+}
+
+impl Check for ThreeLayerArgs {
+    fn check(&self) -> Result<()> {
+        check_sizes("--hidden", &self.hidden.0)?;
+        self.gd.check()?;
+        check_sweep_size(self.gd.activation.0.len().saturating_mul(self.hidden.0.len()))
+    }
+}
+
+/// `n_layer`'s settings.
+#[derive(clap::Args, Clone, Debug, PartialEq, Serialize)]
+pub struct NLayerArgs {
+    /// Built-in data set: moons and circles (2-D, --samples points) or scikit-learn's iris, wine,
+    /// breast-cancer, digits (standardised, with a held-out split)
+    #[arg(long, value_enum, default_value_t = DatasetName::Moons)]
+    pub dataset: DatasetName,
+    /// Your own CSV instead (numeric columns, integer class label last; a header line is skipped)
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Every layer size, input to output, e.g. 2,10,10,5,2; repeat the flag to compare networks.
+    /// Overrides --depth/--width
+    #[arg(long, value_parser = sizes)]
+    pub layers: Vec<CommaList<i64>>,
+    /// Number of hidden layers (a comma list sweeps)
+    #[arg(long, default_value = "3", value_parser = sizes)]
+    pub depth: CommaList<i64>,
+    /// Units per hidden layer (a comma list sweeps)
+    #[arg(long, default_value = "10", value_parser = sizes)]
+    pub width: CommaList<i64>,
+    /// Fraction of the rows held out for testing (real data sets and --data)
+    #[arg(long, default_value_t = 0.2)]
+    pub test_fraction: f64,
+    /// Where scripts/setup put scikit-learn's CSVs
+    #[arg(long, default_value = "data/sklearn")]
+    pub data_dir: PathBuf,
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub gd: GdArgs,
+}
+
+impl Default for ThreeLayerArgs {
+    fn default() -> Self {
+        defaults()
+    }
+}
+
+impl Default for NLayerArgs {
+    fn default() -> Self {
+        defaults()
+    }
+}
+
+impl Default for GdArgs {
+    fn default() -> Self {
+        defaults()
+    }
+}
+
+impl NLayerArgs {
+    /// How many network shapes the settings make: the --layers given, or each depth with each width.
+    pub fn shapes(&self) -> usize {
+        match self.layers.len() {
+            0 => self.depth.0.len().saturating_mul(self.width.0.len()),
+            n => n,
+        }
+    }
+}
+
+impl Check for NLayerArgs {
+    fn check(&self) -> Result<()> {
+        for l in &self.layers {
+            check_sizes("--layers", &l.0)?;
+        }
+        check_sizes("--depth", &self.depth.0)?;
+        check_sizes("--width", &self.width.0)?;
+        if !(self.test_fraction > 0.0 && self.test_fraction < 1.0) {
+            bail!("--test-fraction must be between 0 and 1, got {}", self.test_fraction);
+        }
+        self.gd.check()?;
+        check_sweep_size(self.shapes().saturating_mul(self.gd.activation.0.len()))
+    }
+}
+
+/// Every size in 1..=[`MAX_SIZE`].
+fn check_sizes(flag: &str, values: &[i64]) -> Result<()> {
+    match values.iter().find(|v| !(1..=MAX_SIZE).contains(*v)) {
+        Some(v) => bail!("{flag}: size {v} is out of range (1..={MAX_SIZE})"),
+        None => Ok(()),
+    }
+}
+
+/// The settings both Part 1 programs share.
+#[derive(clap::Args, Clone, Debug, PartialEq, Serialize)]
 pub struct GdArgs {
     /// Hidden activation(s): tanh, sigmoid, relu; a comma list sweeps them
     #[arg(long, default_value = "tanh", value_parser = |s: &str| parse_list::<Activation>(s, "activation", |_| true).map(CommaList))]
     pub activation: CommaList<Activation>,
     /// Gradient-descent passes over the whole training set
-    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(i64).range(1..=100_000_000))]
+    #[arg(long, default_value_t = 20_000)]
     pub passes: i64,
     /// Learning rate ε. As in the starter the gradient is summed over examples, so data sets larger
     /// than 200 rows want a smaller ε (the Makefile uses 0.001 for the real ones)
@@ -25,13 +137,13 @@ pub struct GdArgs {
     #[arg(long, default_value_t = 0.01)]
     pub reg_lambda: f64,
     /// Print and log the loss (and weight histograms) every N passes
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(i64).range(1..))]
+    #[arg(long, default_value_t = 1000)]
     pub print_every: i64,
     /// Seed for the data, the split and the initial weights
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Number of Make-Moons (or circles) points
-    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(i64).range(2..=1_000_000))]
+    #[arg(long, default_value_t = 200)]
     pub samples: i64,
     /// Standard deviation of the Gaussian noise added to Make-Moons (or circles)
     #[arg(long, default_value_t = 0.2)]
@@ -47,18 +159,20 @@ pub struct GdArgs {
     pub quiet: bool,
 }
 
-impl GdArgs {
-    pub fn validate(&self) -> Result<()> {
+impl Check for GdArgs {
+    fn check(&self) -> Result<()> {
+        ensure_in("--passes", self.passes, 1..=100_000_000)?;
+        if self.print_every < 1 {
+            bail!("--print-every must be at least 1, got {}", self.print_every);
+        }
+        ensure_in("--samples", self.samples, 2..=1_000_000)?;
         ensure_positive("--epsilon", self.epsilon)?;
-        if !(self.reg_lambda >= 0.0 && self.reg_lambda.is_finite()) {
-            bail!("--reg-lambda must be ≥ 0, got {}", self.reg_lambda);
-        }
-        if !(self.noise >= 0.0 && self.noise.is_finite()) {
-            bail!("--noise must be ≥ 0, got {}", self.noise);
-        }
-        Ok(())
+        ensure_non_negative("--reg-lambda", self.reg_lambda)?;
+        ensure_non_negative("--noise", self.noise)
     }
+}
 
+impl GdArgs {
     pub fn fit_config(&self) -> FitConfig {
         FitConfig {
             epsilon: self.epsilon,

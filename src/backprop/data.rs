@@ -4,7 +4,6 @@ pub use crate::data::labeled::{LabeledData, MAX_FEATURE};
 use crate::data::rng::Rng;
 use anyhow::{bail, Result};
 use clap::ValueEnum;
-use serde::{Deserialize, Serialize};
 use std::path::Path;
 use tch::{Device, Kind, Tensor};
 
@@ -50,8 +49,7 @@ fn shuffled_with_noise(x: Tensor, y: Tensor, noise: f64, seed: u64) -> LabeledDa
 }
 
 /// Data sets the n-layer program knows by name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DatasetName {
     Moons,
     Circles,
@@ -60,6 +58,8 @@ pub enum DatasetName {
     BreastCancer,
     Digits,
 }
+
+crate::clap_names!(DatasetName);
 
 impl DatasetName {
     pub fn is_2d(self) -> bool {

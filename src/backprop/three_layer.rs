@@ -14,6 +14,10 @@ use crate::data::LabeledData;
 use crate::tensorboard::tags;
 use tch::{Kind, Tensor};
 
+#[cfg(test)]
+#[path = "three_layer_tests.rs"]
+mod tests;
+
 pub struct NeuralNetwork {
     pub act: Activation,
     pub reg_lambda: f64,

@@ -2,9 +2,9 @@
 mod shared;
 use anyhow::Result;
 use clap::{CommandFactory, FromArgMatches, Parser};
-use nnlab::cli::Exit;
+use nnlab::cli::{Exit, Valid};
 use nnlab::dcn::mnist::load;
-use nnlab::dcn::train::{load_run_config, resume_in, train, TrainConfig};
+use nnlab::dcn::train::{resume_in, settings, train, TrainConfig};
 use nnlab::native::cpu::tune_allocator;
 use nnlab::native::device::select;
 use nnlab::run::{console, Outcome, RunDir};
@@ -35,40 +35,30 @@ fn main() -> std::process::ExitCode {
         let matches = shared::matches::<Args>("mnist_dcn")?;
         let args = Args::from_arg_matches(&matches)?;
         let given = |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
-        let cfg = match &args.resume {
-            None => args.cfg.clone(),
-            Some(dir) => {
-                if let Some(id) = matches
-                    .ids()
-                    .map(|id| id.as_str())
-                    .find(|id| given(id) && *id != "resume" && !RESUMABLE.contains(id))
-                {
-                    let cmd = Args::command();
-                    let flag = cmd
-                        .get_arguments()
-                        .find(|a| a.get_id() == id)
-                        .and_then(|a| a.get_long())
-                        .unwrap_or(id)
-                        .to_string();
-                    return Err(shared::usage(format!(
-                        "--{flag} cannot change a resumed run (only --device, --iterations and --quiet apply with --resume)"
-                    )));
-                }
-                let saved = load_run_config(dir)?;
-                TrainConfig {
-                    device: if given("device") { args.cfg.device } else { saved.device },
-                    iterations: if given("iterations") { args.cfg.iterations } else { saved.iterations },
-                    quiet: args.cfg.quiet,
-                    ..saved
-                }
+        if args.resume.is_some() {
+            if let Some(id) = matches
+                .ids()
+                .map(|id| id.as_str())
+                .find(|id| given(id) && *id != "resume" && !RESUMABLE.contains(id))
+            {
+                let cmd = Args::command();
+                let flag = cmd
+                    .get_arguments()
+                    .find(|a| a.get_id() == id)
+                    .and_then(|a| a.get_long())
+                    .unwrap_or(id)
+                    .to_string();
+                return Err(shared::usage(format!(
+                    "--{flag} cannot change a resumed run (only --device, --iterations and --quiet apply with --resume)"
+                )));
             }
-        };
+        }
+        let cfg = settings(args.cfg, args.resume.as_deref(), given)?;
         run(cfg, args.resume)
     })
 }
 
-fn run(cfg: TrainConfig, resume_dir: Option<PathBuf>) -> Result<Exit> {
-    cfg.validate()?;
+fn run(cfg: Valid<TrainConfig>, resume_dir: Option<PathBuf>) -> Result<Exit> {
     // Taken first: a run that another process is writing is refused at once.
     let home = resume_dir.as_deref().map(RunDir::reopen).transpose()?;
     // Before any other torch call: CUDA must be loaded first (native/device.rs).
@@ -88,7 +78,7 @@ fn run(cfg: TrainConfig, resume_dir: Option<PathBuf>) -> Result<Exit> {
         None => train(&cfg, device, &data)?,
     };
     if let Outcome::Interrupted { step } = r.outcome {
-        let device = nnlab::cli::value_name(&cfg.device);
+        let device = cfg.device.to_string();
         console::err(format!(
             "interrupted after {step} iterations; continue with: mnist_dcn --resume {} --device {device}",
             r.run_dir.display()

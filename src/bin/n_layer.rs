@@ -3,75 +3,40 @@
 mod shared;
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use nnlab::backprop::args::{check_network_size, check_sweep_size, GdArgs};
-use nnlab::backprop::data::{standardize_checked, train_test_split, DatasetName};
+use nnlab::backprop::args::{check_network_size, NLayerArgs};
+use nnlab::backprop::data::{standardize_checked, train_test_split};
 use nnlab::backprop::n_layer::DeepNeuralNetwork;
 use nnlab::backprop::record::NetConfig;
 use nnlab::backprop::sweep::{finish, Network, Sweep};
-use nnlab::cli::{positive_sizes, value_name, CommaList, Exit};
+use nnlab::cli::{Exit, Valid};
 use nnlab::data::csv::read_csv;
 use nnlab::native::memory;
 use nnlab::run::console;
-use serde::Serialize;
-use std::path::PathBuf;
 
 /// Train a deep network (any number of hidden layers, any sizes) with full-batch gradient descent and
 /// hand-written backprop. Input and output sizes follow the data. Lists (--activation tanh,relu,
 /// --depth 1,3, several --layers) make a sweep: one TensorBoard run per network, one figure.
-#[derive(Parser, Debug, Serialize)]
+#[derive(Parser, Debug)]
 #[command(version, allow_negative_numbers = true)]
-struct Args {
-    /// Built-in data set: moons and circles (2-D, --samples points) or scikit-learn's iris, wine,
-    /// breast-cancer, digits (standardised, with a held-out split)
-    #[arg(long, value_enum, default_value_t = DatasetName::Moons)]
-    dataset: DatasetName,
-    /// Your own CSV instead (numeric columns, integer class label last; a header line is skipped)
-    #[arg(long)]
-    data: Option<PathBuf>,
-    /// Every layer size, input to output, e.g. 2,10,10,5,2; repeat the flag to compare networks.
-    /// Overrides --depth/--width
-    #[arg(long, value_parser = positive_sizes)]
-    layers: Vec<CommaList<i64>>,
-    /// Number of hidden layers (a comma list sweeps)
-    #[arg(long, default_value = "3", value_parser = positive_sizes)]
-    depth: CommaList<i64>,
-    /// Units per hidden layer (a comma list sweeps)
-    #[arg(long, default_value = "10", value_parser = positive_sizes)]
-    width: CommaList<i64>,
-    /// Fraction of the rows held out for testing (real data sets and --data)
-    #[arg(long, default_value_t = 0.2)]
-    test_fraction: f64,
-    /// Where scripts/setup put scikit-learn's CSVs
-    #[arg(long, default_value = "data/sklearn")]
-    data_dir: PathBuf,
+struct Cli {
     #[command(flatten)]
-    #[serde(flatten)]
-    gd: GdArgs,
+    args: NLayerArgs,
 }
 
 fn main() -> std::process::ExitCode {
-    shared::main_with("n_layer", || run(shared::parse::<Args>("n_layer")?))
+    shared::main_with("n_layer", || run(Valid::new(shared::parse::<Cli>("n_layer")?.args)?))
 }
 
-fn run(args: Args) -> Result<Exit> {
+fn run(args: Valid<NLayerArgs>) -> Result<Exit> {
     let gd = &args.gd;
-    gd.validate()?;
-    if !(args.test_fraction > 0.0 && args.test_fraction < 1.0) {
-        bail!("--test-fraction must be between 0 and 1, got {}", args.test_fraction);
-    }
     let (depths, widths, acts) = (&args.depth.0, &args.width.0, &gd.activation.0);
-    let shapes =
-        if args.layers.is_empty() { depths.len().saturating_mul(widths.len()) } else { args.layers.len() };
-    check_sweep_size(shapes.saturating_mul(acts.len()))?;
     tch::set_num_threads(1);
     let (data_name, full) = match &args.data {
         Some(path) => (
             path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or("csv".into()),
             memory::guard(format!("loading {}", path.display()), || Ok(read_csv(path)?.into_data()))?,
         ),
-        None => {
-            (value_name(&args.dataset), args.dataset.load(&args.data_dir, gd.samples, gd.noise, gd.seed)?)
-        }
+        None => (args.dataset.to_string(), args.dataset.load(&args.data_dir, gd.samples, gd.noise, gd.seed)?),
     };
     let two_d = args.data.is_none() && args.dataset.is_2d();
     let (train, test) = if two_d {

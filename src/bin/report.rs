@@ -48,7 +48,7 @@ fn main() -> std::process::ExitCode {
             let (_, name) = select(a.device)?;
             console::err(format!("device: {name}"));
         }
-        let written = Reporter { out: a.out, bin_dir, workers, python }.run(&Plan::new(a.grid, a.device));
+        let written = Reporter { out: a.out, bin_dir, workers, python }.run(&Plan::new(a.grid, a.device)?);
         if interrupt::requested() {
             return Ok(Exit::Interrupted);
         }

@@ -2,38 +2,32 @@
 mod shared;
 use anyhow::Result;
 use clap::Parser;
-use nnlab::backprop::args::{check_network_size, check_sweep_size, GdArgs};
+use nnlab::backprop::activation::Activation;
+use nnlab::backprop::args::{check_network_size, ThreeLayerArgs};
 use nnlab::backprop::data::make_moons;
 use nnlab::backprop::record::NetConfig;
 use nnlab::backprop::sweep::{finish, Network, Sweep};
 use nnlab::backprop::three_layer::NeuralNetwork;
-use nnlab::cli::{positive_sizes, CommaList, Exit};
-use serde::Serialize;
+use nnlab::cli::{Exit, Valid};
 
 /// Train the assignment's 3-layer network (input 2, one hidden layer, softmax output) on Make-Moons
 /// with full-batch gradient descent and hand-written backprop. Several activations or hidden sizes
 /// make a sweep: one TensorBoard run per network and one figure with a panel each.
-#[derive(Parser, Debug, Serialize)]
+#[derive(Parser, Debug)]
 #[command(version, allow_negative_numbers = true)]
-struct Args {
-    /// Hidden-layer size(s); a comma list such as 1,2,3,4,5,20,50 sweeps them
-    #[arg(long, default_value = "3", value_parser = positive_sizes)]
-    hidden: CommaList<i64>,
+struct Cli {
     #[command(flatten)]
-    #[serde(flatten)]
-    gd: GdArgs,
+    args: ThreeLayerArgs,
 }
 
 fn main() -> std::process::ExitCode {
-    shared::main_with("three_layer", || run(shared::parse::<Args>("three_layer")?))
+    shared::main_with("three_layer", || run(Valid::new(shared::parse::<Cli>("three_layer")?.args)?))
 }
 
-fn run(args: Args) -> Result<Exit> {
+fn run(args: Valid<ThreeLayerArgs>) -> Result<Exit> {
     let gd = &args.gd;
-    gd.validate()?;
     tch::set_num_threads(1);
     let (acts, hidden) = (&gd.activation.0, &args.hidden.0);
-    check_sweep_size(acts.len().saturating_mul(hidden.len()))?;
     for &h in hidden {
         check_network_size(gd.samples, &[2, h, 2])?;
     }
@@ -70,7 +64,7 @@ fn run(args: Args) -> Result<Exit> {
         plot: !gd.no_plot,
         cols,
     };
-    let names: Vec<&str> = acts.iter().map(|a| a.name()).collect();
+    let names: Vec<String> = acts.iter().map(Activation::to_string).collect();
     let sizes: Vec<String> = hidden.iter().map(i64::to_string).collect();
     let (results, dir) =
         sweep.run(&format!("sweep-{}-h{}", names.join(","), sizes.join(",")), networks, &args)?;

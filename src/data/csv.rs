@@ -6,12 +6,16 @@
 //! straight into the feature tensor. So reading holds the features once (8 bytes per value) plus the
 //! labels (8 bytes per row) and one line, never a growing copy of the table.
 use crate::data::LabeledData;
+use crate::fs::open::open_input;
 use crate::native::memory;
-use crate::run::owned::open_input;
 use anyhow::{bail, Context, Result};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use tch::{Device, Kind, Tensor};
+
+#[cfg(test)]
+#[path = "csv_tests.rs"]
+mod tests;
 
 /// Most classes a label column may hold: more is a regression target or an id column, not classes.
 pub const MAX_CLASSES: usize = 1000;
@@ -25,7 +29,7 @@ pub struct Table {
     pub rows: usize,
     pub cols: usize,
     /// Original label values, in the order of the class indices in `labels`.
-    pub classes: Vec<f64>,
+    pub classes: Vec<i64>,
 }
 
 /// A check of one row's values (features, then the label) beyond being finite numbers; Err is the
@@ -74,8 +78,9 @@ impl<'a, R: BufRead> Rows<'a, R> {
         Rows { reader, name, buf: Vec::new(), lineno: 0, cols: 0, values: Vec::new() }
     }
 
-    /// The next data row's values (features then label), checked; None at the end.
-    fn next_row(&mut self, check: RowCheck) -> Result<Option<&[f64]>> {
+    /// The next data row's values (features then label) and its label read as an integer, checked;
+    /// None at the end.
+    fn next_row(&mut self, check: RowCheck) -> Result<Option<(&[f64], i64)>> {
         let Rows { reader, name, buf, lineno, cols, values } = self;
         let name = *name;
         loop {
@@ -91,9 +96,9 @@ impl<'a, R: BufRead> Rows<'a, R> {
             }
             values.clear();
             let mut bad = None;
-            let mut fields = 0;
+            let (mut fields, mut last) = (0, "");
             for (j, f) in line.split(',').map(str::trim).enumerate() {
-                fields += 1;
+                (fields, last) = (fields + 1, f);
                 match f.parse::<f64>().ok().filter(|v| v.is_finite()) {
                     Some(v) => values.push(v),
                     None => bad = bad.or(Some((j, f.to_string()))),
@@ -115,12 +120,9 @@ impl<'a, R: BufRead> Rows<'a, R> {
             if let Some((j, f)) = bad {
                 bail!("{name}:{lineno}: field {} ({f:?}) is not a finite number", j + 1);
             }
-            let label = values[*cols - 1];
-            if label.fract() != 0.0 {
-                bail!("{name}:{lineno}: label {label} in the last column is not a whole number");
-            }
+            let label = parse_label(last).map_err(|why| anyhow::anyhow!("{name}:{lineno}: {why}"))?;
             check(values).map_err(|why| anyhow::anyhow!("{name}:{lineno}: {why}"))?;
-            return Ok(Some(values));
+            return Ok(Some((values, label)));
         }
     }
 }
@@ -154,9 +156,9 @@ fn read_table<'a>(
 ) -> Result<Table> {
     // Pass 1: every row checked, the labels kept, the rows counted.
     let mut rows = Rows::new(open()?, name);
-    let mut raw_labels: Vec<f64> = Vec::new();
-    while let Some(values) = rows.next_row(check)? {
-        let (cols, label) = (values.len(), values[values.len() - 1]);
+    let mut raw_labels: Vec<i64> = Vec::new();
+    while let Some((values, label)) = rows.next_row(check)? {
+        let cols = values.len();
         if (raw_labels.len() + 1).saturating_mul(cols) > MAX_CELLS {
             bail!(
                 "{name}:{}: more than {MAX_CELLS} values; this program trains on smaller tables",
@@ -183,7 +185,7 @@ fn read_table<'a>(
     let dst = unsafe { std::slice::from_raw_parts_mut(features.data_ptr() as *mut f64, n * cols) };
     let mut again = Rows::new(open()?, name);
     let mut r = 0;
-    while let Some(values) = again.next_row(check)? {
+    while let Some((values, _)) = again.next_row(check)? {
         let row =
             dst.get_mut(r * cols..(r + 1) * cols).with_context(|| format!("{name} grew while being read"))?;
         row.copy_from_slice(&values[..cols]);
@@ -199,11 +201,11 @@ fn read_table<'a>(
 }
 
 /// The sorted distinct labels, checked: two to [`MAX_CLASSES`], and a one-hot table within bounds.
-fn classes_of(raw_labels: &[f64], name: &str) -> Result<Vec<f64>> {
-    let mut classes: Vec<f64> = Vec::new();
+fn classes_of(raw_labels: &[i64], name: &str) -> Result<Vec<i64>> {
+    let mut classes: Vec<i64> = Vec::new();
     memory::try_reserve(&mut classes, raw_labels.len(), &format!("reading {name}"))?;
     classes.extend_from_slice(raw_labels);
-    classes.sort_by(f64::total_cmp);
+    classes.sort_unstable();
     classes.dedup();
     if classes.len() < 2 {
         bail!("{name}: every row has label {}; classification needs at least two classes", classes[0]);
@@ -222,6 +224,31 @@ fn classes_of(raw_labels: &[f64], name: &str) -> Result<Vec<f64>> {
         );
     }
     Ok(classes)
+}
+
+/// Largest magnitude below which every whole number written as a float ("3.0", "1e3") is exact.
+const EXACT_FLOAT: f64 = (1u64 << 53) as f64;
+
+/// A class label: an integer ("7", "-2"), or a whole number written as a float ("7.0", "1e3") below
+/// 2^53, where a float holds every integer exactly. Anything else is an error: a fraction, a number
+/// beyond 64 bits, or a float-written one from 2^53 up (where two labels could read as one).
+fn parse_label(text: &str) -> std::result::Result<i64, String> {
+    if let Ok(v) = text.parse::<i64>() {
+        return Ok(v);
+    }
+    let integer = text.strip_prefix(['-', '+']).unwrap_or(text);
+    match text.parse::<f64>() {
+        _ if !integer.is_empty() && integer.bytes().all(|b| b.is_ascii_digit()) => Err(format!(
+            "label {text} in the last column does not fit a 64-bit integer ({}..={})",
+            i64::MIN,
+            i64::MAX
+        )),
+        Ok(v) if v.fract() != 0.0 => Err(format!("label {text} in the last column is not a whole number")),
+        Ok(v) if v.abs() < EXACT_FLOAT => Ok(v as i64),
+        _ => Err(format!(
+            "label {text} in the last column is not exact as a float (2^53 or more): write it as an integer"
+        )),
+    }
 }
 
 impl Table {

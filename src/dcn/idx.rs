@@ -1,7 +1,7 @@
 //! The IDX format of the MNIST files (plain or gzip), validated before anything large is allocated.
 //!
 //! Layout: magic 0x00 0x00 <type> <ndims>, then ndims big-endian u32 sizes, then the data.
-use crate::run::owned::open_input;
+use crate::fs::open::open_input;
 use anyhow::{bail, Context, Result};
 use std::io::{BufReader, Read};
 use std::path::Path;

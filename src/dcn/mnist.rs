@@ -6,12 +6,10 @@ use crate::dcn::idx::read_idx;
 use crate::native::memory;
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
-use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use tch::{Device, Kind, Tensor};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DatasetKind {
     /// data/mnist: 60,000 + 10,000 IDX images
     Mnist,
@@ -20,6 +18,8 @@ pub enum DatasetKind {
     /// data/mnist5k/mnist_5k.csv.gz: 5,000 MNIST images (tests, quick runs)
     Mnist5k,
 }
+
+crate::clap_names!(DatasetKind);
 
 impl DatasetKind {
     pub fn default_dir(self) -> PathBuf {
@@ -170,6 +170,6 @@ fn load_csv(path: &Path) -> Result<Split> {
     let n = t.rows as i64;
     let images = t.features.view([n, 1, 28, 28]).to_kind(Kind::Float) / 255.0;
     // Labels as digits, not as indices into the classes present.
-    let digits: Vec<i64> = t.labels.iter().map(|&i| t.classes[i as usize] as i64).collect();
+    let digits: Vec<i64> = t.labels.iter().map(|&i| t.classes[i as usize]).collect();
     Ok(Split { images, labels: Tensor::from_slice(&digits) })
 }

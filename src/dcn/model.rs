@@ -2,12 +2,10 @@
 //! conv 5×5 1→32 (same) → f → maxpool 2 → conv 5×5 32→64 (same) → f → maxpool 2
 //! → fc 3136→1024 → f → dropout 0.5 → fc 1024→10 (softmax in the loss).
 use clap::ValueEnum;
-use serde::{Deserialize, Serialize};
 use tch::nn::{self, ModuleT};
 use tch::Tensor;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DcnActivation {
     Relu,
     Tanh,
@@ -18,8 +16,9 @@ pub enum DcnActivation {
     Maxout,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+crate::clap_names!(DcnActivation);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum InitKind {
     /// libtorch's (PyTorch's) default: uniform ±1/√fan_in
     Default,
@@ -29,6 +28,8 @@ pub enum InitKind {
     KaimingNormal,
     Orthogonal,
 }
+
+crate::clap_names!(InitKind);
 
 pub const LAYERS: [&str; 4] = ["conv1", "conv2", "fc1", "fc2"];
 

@@ -2,16 +2,15 @@
 //! checkpointed and resumed (tch's `nn::Optimizer` keeps its state inside libtorch, out of reach).
 //! Each follows PyTorch's update rule for the same hyperparameters; tests compare them with tch's.
 //! SGD (with momentum) and Adam(W) run as libtorch's fused kernels ([`fused`]) over our state tensors.
-use crate::cli::defaults;
+use crate::cli::{defaults, ensure_fraction, ensure_non_negative, ensure_positive, Check, Valid};
 use crate::native::fused;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tch::{nn, Tensor};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OptimizerKind {
     Sgd,
     Momentum,
@@ -21,6 +20,8 @@ pub enum OptimizerKind {
     Adam,
     Adamw,
 }
+
+crate::clap_names!(OptimizerKind);
 
 #[derive(clap::Args, Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct OptimConfig {
@@ -56,29 +57,19 @@ impl Default for OptimConfig {
     }
 }
 
-impl OptimConfig {
-    pub fn validate(&self) -> Result<()> {
-        for (name, v) in [("--lr", self.lr), ("--eps", self.eps)] {
-            if !(v.is_finite() && v > 0.0) {
-                bail!("{name} must be a positive number, got {v}");
-            }
-        }
-        for (name, v) in [
-            ("--momentum", self.momentum),
-            ("--beta1", self.beta1),
-            ("--beta2", self.beta2),
-            ("--alpha", self.alpha),
-        ] {
-            if !(0.0..1.0).contains(&v) {
-                bail!("{name} must be in [0, 1), got {v}");
-            }
-        }
-        if !(self.weight_decay >= 0.0 && self.weight_decay.is_finite()) {
-            bail!("--weight-decay must be ≥ 0, got {}", self.weight_decay);
-        }
-        Ok(())
+impl Check for OptimConfig {
+    fn check(&self) -> Result<()> {
+        ensure_positive("--lr", self.lr)?;
+        ensure_positive("--eps", self.eps)?;
+        ensure_fraction("--momentum", self.momentum)?;
+        ensure_fraction("--beta1", self.beta1)?;
+        ensure_fraction("--beta2", self.beta2)?;
+        ensure_fraction("--alpha", self.alpha)?;
+        ensure_non_negative("--weight-decay", self.weight_decay)
     }
+}
 
+impl OptimConfig {
     /// Names of the per-parameter state tensors.
     fn state_names(&self) -> &'static [&'static str] {
         match self.kind {
@@ -105,15 +96,14 @@ pub struct Optimizer {
 }
 
 impl Optimizer {
-    pub fn new(vs: &nn::VarStore, cfg: &OptimConfig) -> Result<Optimizer> {
-        cfg.validate()?;
+    pub fn new(vs: &nn::VarStore, cfg: &Valid<OptimConfig>) -> Result<Optimizer> {
         let mut vars: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
         vars.sort_by(|a, b| a.0.cmp(&b.0));
         let (names, params): (Vec<String>, Vec<Tensor>) = vars.into_iter().unzip();
         let state =
             cfg.state_names().iter().map(|_| params.iter().map(|p| p.zeros_like()).collect()).collect();
         let step_t = Tensor::zeros([], (tch::Kind::Float, vs.device()));
-        Ok(Optimizer { cfg: cfg.clone(), names, params, state, step_t, steps: 0 })
+        Ok(Optimizer { cfg: OptimConfig::clone(cfg), names, params, state, step_t, steps: 0 })
     }
 
     pub fn backward_step(&mut self, loss: &Tensor) -> Result<()> {

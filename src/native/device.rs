@@ -6,16 +6,16 @@
 //! can be missing gets its own one-line error.
 use anyhow::{bail, Result};
 use clap::ValueEnum;
-use serde::{Deserialize, Serialize};
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use tch::Device;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DeviceArg {
     Cpu,
     Cuda,
 }
+
+crate::clap_names!(DeviceArg);
 
 /// libtorch 2.11.0's wheel is built for CUDA 13.0: the driver must support at least that.
 pub const CUDA_BUILT_FOR: c_int = 13000;

@@ -61,7 +61,7 @@ pub fn png_file(
     draw: impl FnOnce(&DrawingArea<BitMapBackend, plotters::coord::Shift>) -> Result<()>,
 ) -> Result<()> {
     let bytes = png_bytes(size, draw)?;
-    crate::run::files::write_file(path, &bytes)
+    crate::fs::write::write_file(path, &bytes)
 }
 
 /// Checks a grid of `cols` × `rows` panels of `size` fits [`MAX_PIXELS`].

@@ -2,11 +2,11 @@
 //! run reads back whole. A cached run is trusted only if every event file is whole (no torn or
 //! corrupt record), its status is complete, and its events agree with its result file; anything
 //! else is trained again, and the report says so.
+use crate::fs::open::read_own_text;
+use crate::fs::write::write_file;
 use crate::report::plan::{Job, Program};
 use crate::report::verify::{verify_dcn, verify_sweep};
-use crate::run::files::write_file;
 use crate::run::interrupt;
-use crate::run::owned::read_own_text;
 use crate::run::progress::{progress_bar, say};
 use anyhow::{bail, Context, Result};
 use serde::de::DeserializeOwned;

@@ -2,9 +2,9 @@
 //! read from the PR curves the run logged (`pr_test/digit_N`), and a 2-D projection of fc1's
 //! activations (the Projector's embedding) coloured by digit.
 use crate::data::LabeledData;
+use crate::fs::open::read_own_text;
 use crate::plot::boundary::{draw_panels, panels_size, Panel};
 use crate::plot::png_file;
-use crate::run::owned::read_own_text;
 use crate::tensorboard::tags;
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};

@@ -6,17 +6,17 @@ use crate::report::dcn_run::{read, Dcn};
 use crate::report::doc::Doc;
 use crate::report::figures::{self, curve};
 use crate::report::mechanisms::{step_sizes, verdicts, Measured, Stepping};
-use crate::report::plan::{Config, Family, Plan};
+use crate::report::plan::{Config, Family, Plan, RunConfig};
 use crate::report::stats::{ranking_text, Summary};
 use crate::report::Context;
 use crate::tensorboard::tags;
-use anyhow::Result;
+use anyhow::{bail, Result};
 
 pub fn write(cx: &Context, plan: &Plan, doc: &mut Doc) -> Result<()> {
     doc.h2("2(c) Activations, initialisations and optimizers");
     let default = &plan.families[0].variants[0];
-    let job = &default.jobs[0];
-    let iterations = job.arg("--iterations").unwrap_or("?");
+    let RunConfig::MnistDcn(cfg) = default.config() else { bail!("part (c)'s jobs are mnist_dcn runs") };
+    let iterations = cfg.iterations();
     let names: Vec<String> = plan
         .families
         .iter()
@@ -37,7 +37,7 @@ pub fn write(cx: &Context, plan: &Plan, doc: &mut Doc) -> Result<()> {
          rejects equality at the 5% level. A variant whose training loss stays near ln 10 ≈ 2.303 (what \
          guessing among 10 classes scores) has not started learning.",
         names.join("; "),
-        dataset = job.arg("--dataset").unwrap_or("?"),
+        dataset = cfg.dataset,
         seeds = default.jobs.len(),
     ));
     for family in &plan.families {
@@ -46,7 +46,7 @@ pub fn write(cx: &Context, plan: &Plan, doc: &mut Doc) -> Result<()> {
     Ok(())
 }
 
-fn write_family(cx: &Context, family: &Family, iterations: &str, doc: &mut Doc) -> Result<()> {
+fn write_family(cx: &Context, family: &Family, iterations: i64, doc: &mut Doc) -> Result<()> {
     doc.h3(format!("Comparing {}s", family.name));
     let (mut losses, mut errors, mut rows, mut measured, mut stepping) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -126,9 +126,9 @@ fn write_family(cx: &Context, family: &Family, iterations: &str, doc: &mut Doc) 
     doc.para(format!(
         "{} {}",
         ranking_text("validation error", val, (100.0, 2), "%", " points"),
-        verdicts(&measured, iterations)
+        verdicts(&measured, &iterations.to_string())
     ));
-    let steps = step_sizes(&stepping, iterations.parse().unwrap_or(f64::NAN));
+    let steps = step_sizes(&stepping, iterations as f64);
     if !steps.is_empty() {
         doc.para(steps);
     }

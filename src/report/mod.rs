@@ -12,6 +12,7 @@ pub mod dcn_run;
 pub mod derivations;
 pub mod doc;
 pub mod figures;
+pub mod job;
 pub mod markdown;
 pub mod mechanisms;
 pub mod part1;
@@ -25,7 +26,7 @@ pub mod typst;
 pub mod variants;
 pub mod verify;
 
-use crate::run::files::write_file;
+use crate::fs::write::write_file;
 use crate::run::lock::DirLock;
 use anyhow::{Context as _, Result};
 use cache::{Cache, Done};

@@ -1,6 +1,5 @@
 //! Part 2 of the report: (a) the DCN's training loss and test accuracy, (b) every monitored term per
 //! layer; (c), the comparisons over seeds, is [`comparison`]'s.
-use crate::cli::value_name;
 use crate::dcn::train::monitor::MONITORED;
 use crate::report::dcn_run::{read, Dcn};
 use crate::report::doc::Doc;
@@ -27,13 +26,13 @@ pub fn write(cx: &Context, plan: &Plan, doc: &mut Doc) -> Result<()> {
          (lr {lr}) on batches of {batch} from the first 55,000 training images (the last 5,000 validate; \
          the 10,000 test images test; mnist5k, a 5,000-image subset, is split 4,000 / 500 / 500). \
          This run: {it} iterations on {dataset}, {device}, {secs:.0} s ({ips:.1} it/s).",
-        act = value_name(&c.activation),
-        opt = value_name(&c.optimizer.kind),
+        act = c.activation.to_string(),
+        opt = c.optimizer.kind,
         lr = c.optimizer.lr,
         batch = c.batch_size,
         it = r.iterations,
-        dataset = value_name(&c.dataset),
-        device = value_name(&r.device),
+        dataset = c.dataset,
+        device = r.device,
         secs = r.seconds,
         ips = r.iterations_per_second
     ));

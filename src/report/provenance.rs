@@ -1,10 +1,9 @@
 //! Where a report came from: the code, the machine, the grid, and each job's seed and time.
-use crate::cli::value_name;
+use crate::fs::names::utc_timestamp;
 use crate::native::device::{probe_driver, DeviceArg};
 use crate::report::cache::Done;
 use crate::report::doc::Doc;
 use crate::report::plan::{Job, Plan};
-use crate::run::files::utc_timestamp;
 use std::process::Command;
 
 /// The commit the report was made from, "+ uncommitted changes" when the work tree differs.
@@ -38,13 +37,7 @@ fn cpu() -> String {
 
 /// One line under the title: commit, date, device, grid.
 pub fn subtitle(plan: &Plan) -> String {
-    format!(
-        "{} · {} UTC · grid {} on {}",
-        commit(),
-        utc_timestamp(),
-        value_name(&plan.grid),
-        value_name(&plan.device)
-    )
+    format!("{} · {} UTC · grid {} on {}", commit(), utc_timestamp(), plan.grid, plan.device)
 }
 
 /// The appendix: the facts and every job with its seed and wall time.
@@ -69,7 +62,7 @@ pub fn write(plan: &Plan, jobs: &[(&Job, &Done)], seconds: f64, doc: &mut Doc) {
         vec!["CPU".into(), cpu()],
         vec!["GPU".into(), gpu],
         vec!["libtorch".into(), format!("{} (tch 0.24.0)", env!("NNLAB_LIBTORCH_VERSION"))],
-        vec!["grid".into(), format!("{} on {}", value_name(&plan.grid), value_name(&plan.device))],
+        vec!["grid".into(), format!("{} on {}", plan.grid.to_string(), plan.device.to_string())],
     ];
     doc.table(&["", ""], facts, "Provenance.");
     let rows = jobs

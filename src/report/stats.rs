@@ -87,7 +87,13 @@ impl fmt::Display for Comparison {
 
 /// Sorts `(name, summary)` pairs by mean, lowest first (NaN last).
 pub fn ranked<T>(mut items: Vec<(T, Summary)>) -> Vec<(T, Summary)> {
-    items.sort_by(|a, b| a.1.mean().total_cmp(&b.1.mean()));
+    // NaN (no values) last whatever its sign: 0.0 / 0.0 is a negative NaN on x86, which
+    // `total_cmp` alone would sort first.
+    let key = |s: &Summary| (s.mean().is_nan(), s.mean());
+    items.sort_by(|a, b| {
+        let ((an, am), (bn, bm)) = (key(&a.1), key(&b.1));
+        an.cmp(&bn).then(am.total_cmp(&bm))
+    });
     items
 }
 
@@ -118,4 +124,79 @@ pub fn ranking_text(
         best_s.show(scale, digits),
         if parts.is_empty() { "nothing".to_string() } else { parts.join(", ") }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[f64]) -> Summary {
+        Summary::new(v.iter().copied())
+    }
+
+    #[test]
+    fn mean_and_sample_sd() {
+        let x = s(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]);
+        assert_eq!(x.mean(), 5.0);
+        assert!((x.sd() - (32.0f64 / 7.0).sqrt()).abs() < 1e-12, "n − 1 in the denominator");
+        assert_eq!(s(&[3.0]).sd(), 0.0);
+        assert_eq!(x.show(1.0, 2), "5.00 ± 2.14");
+        assert_eq!(s(&[0.5, 0.7]).show(100.0, 1), "60.0 ± 14.1");
+        assert_eq!(s(&[]).show(1.0, 2), "n/a");
+    }
+
+    #[test]
+    fn non_finite_values_are_left_out() {
+        let x = s(&[1.0, f64::NAN, 3.0, f64::INFINITY]);
+        assert_eq!((x.n(), x.mean()), (2, 2.0));
+    }
+
+    #[test]
+    fn welch_calls_a_clear_difference_real_and_noise_noise() {
+        let a = s(&[1.0, 1.1, 0.9]);
+        let far = compare(&a, &s(&[2.0, 2.1, 1.9]));
+        assert!(far.significant && (far.diff - 1.0).abs() < 1e-12, "{far:?}");
+        // se = √(0.01/3 + 0.01/3) ≈ 0.0816
+        assert!((far.se - (0.02f64 / 3.0).sqrt()).abs() < 1e-12);
+        let near = compare(&a, &s(&[1.05, 1.2, 0.8]));
+        assert!(!near.significant, "{near:?}");
+        assert_eq!(near.to_string(), format!("{:+.3} ± {:.3}, within noise", near.diff, near.se));
+    }
+
+    #[test]
+    fn one_seed_is_never_significant_and_identical_values_are_exact() {
+        assert!(!compare(&s(&[1.0]), &s(&[5.0])).significant);
+        assert!(compare(&s(&[1.0, 1.0]), &s(&[2.0, 2.0])).significant, "no spread: any difference is real");
+        assert!(!compare(&s(&[1.0, 1.0]), &s(&[1.0, 1.0])).significant);
+    }
+
+    #[test]
+    fn t_quantiles_follow_the_degrees_of_freedom() {
+        assert_eq!(t_critical(0.5), 12.706);
+        assert_eq!(t_critical(2.9), 4.303);
+        assert_eq!(t_critical(30.0), 2.042);
+        assert_eq!(t_critical(1000.0), 1.96);
+    }
+
+    #[test]
+    fn ranking_puts_the_lowest_first_and_words_each_difference() {
+        let items = vec![
+            ("relu".to_string(), s(&[0.30, 0.31, 0.29])),
+            ("tanh".to_string(), s(&[0.10, 0.11, 0.09])),
+            ("nan".to_string(), s(&[])),
+        ];
+        assert_eq!(
+            ranked(items.clone()).iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+            ["tanh", "relu", "nan"]
+        );
+        let text = ranking_text("loss", items[..2].to_vec(), (1.0, 2), "", "");
+        assert!(
+            text.starts_with("Lowest loss: **tanh** (0.10 ± 0.01); the others differ from it by relu +0.20"),
+            "{text}"
+        );
+        assert!(text.ends_with("(a real difference)."), "{text}");
+        assert_eq!(ranking_text("loss", vec![], (1.0, 2), "", ""), "");
+        let alone = ranking_text("loss", items[..1].to_vec(), (1.0, 2), "", "");
+        assert!(alone.ends_with("differ from it by nothing."), "{alone}");
+    }
 }

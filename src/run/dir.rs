@@ -1,10 +1,11 @@
 //! Run directories: `runs/<program>/<name>-<UTC time>/` with config.json, status.json, a lock, and
 //! (for a [`Run`]) a TensorBoard event file.
-use crate::run::files::{safe_name, utc_timestamp, write_file};
+use crate::fs::names::{safe_name, utc_timestamp};
+use crate::fs::write::write_file;
 use crate::run::interrupt;
 use crate::run::lock::DirLock;
 use crate::run::status::{write_status, Status};
-use crate::run::{Diverged, Outcome, RunStatus};
+use crate::run::{Outcome, RunStatus};
 use crate::tensorboard::hparams::HParams;
 use crate::tensorboard::tags;
 use anyhow::{bail, Context, Result};
@@ -98,16 +99,7 @@ impl RunDir {
 
     /// Records how the run ended: complete, interrupted (with the step), diverged, or failed.
     pub fn finish(&mut self, result: Result<Outcome, &anyhow::Error>) -> Result<()> {
-        let (status, message, step) = match result {
-            Ok(Outcome::Complete) => (RunStatus::Complete, String::new(), None),
-            Ok(Outcome::Interrupted { step }) => {
-                (RunStatus::Interrupted, format!("stopped by a signal at step {step}"), Some(step))
-            }
-            Err(e) => match e.downcast_ref::<Diverged>() {
-                Some(d) => (RunStatus::Diverged, d.to_string(), Some(d.step)),
-                None => (RunStatus::Failed, crate::cli::error_line(e), None),
-            },
-        };
+        let Status { status, message, step } = Status::ending(result);
         self.finish_as(status, message, step)
     }
 

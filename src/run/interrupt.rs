@@ -3,7 +3,7 @@
 //! and the run's status. A second signal makes `main` exit at once (without running destructors
 //! under a live libtorch call) after [`mark_active_runs`] has recorded the runs being written.
 //! Children started with [`spawn_child`] (the report's jobs) get each signal passed on.
-use crate::run::files::{self, WRITING};
+use crate::fs::write::{self, WRITING};
 use crate::run::status::{write_status_unguarded, Status};
 use crate::run::RunStatus;
 use std::path::{Path, PathBuf};
@@ -138,7 +138,7 @@ pub fn mark_active_runs() -> Quiesced {
     };
     for dir in &dirs {
         let _ = write_status_unguarded(dir, &status);
-        files::remove_partials(dir);
+        write::remove_partials(dir);
     }
     Quiesced { _active: active, _writing: writing }
 }

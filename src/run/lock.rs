@@ -1,7 +1,7 @@
 //! One process per run directory: an exclusive `flock` on `<dir>/.lock`, held while the process
 //! writes there and released by the kernel however the process ends.
-use crate::run::files::remove_all_partials;
-use crate::run::owned::{open_own, read_own};
+use crate::fs::open::{open_own, read_own};
+use crate::fs::write::remove_all_partials;
 use anyhow::{bail, Context, Result};
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
@@ -16,7 +16,7 @@ impl DirLock {
     /// Locks `dir`, or fails at once naming the process that holds it.
     pub fn acquire(dir: &Path) -> Result<DirLock> {
         let path = dir.join(".lock");
-        // Never through a planted link, never blocking on a planted FIFO (owned::open_own).
+        // Never through a planted link, never blocking on a planted FIFO (fs::open::open_own).
         let mut file =
             open_own(&path, OpenOptions::new().read(true).write(true).create(true).truncate(false))
                 .with_context(|| format!("cannot lock {}", dir.display()))?;

@@ -3,10 +3,8 @@
 pub mod console;
 pub mod dir;
 pub mod events;
-pub mod files;
 pub mod interrupt;
 pub mod lock;
-pub mod owned;
 pub mod progress;
 pub mod status;
 

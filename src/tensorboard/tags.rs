@@ -50,3 +50,48 @@ pub fn pr_curve(digit: usize) -> String {
 
 /// The projector's embedding of fc1's activations.
 pub const EMBEDDING: &str = "fc1_activations";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_main_scalars_sort_first_in_their_section() {
+        let main = [TRAIN_LOSS, VALIDATION_ERROR, TEST_ERROR, VALIDATION_ACCURACY, TEST_ACCURACY];
+        assert!(main.iter().all(|t| t.starts_with("0_main/")));
+        let mut sorted = main;
+        sorted.sort();
+        assert_eq!(sorted, main, "TensorBoard sorts tags by name: loss, errors, then accuracies");
+    }
+
+    #[test]
+    fn per_layer_tags_are_built_one_way() {
+        assert_eq!(histogram("conv1", "weights"), "conv1.weights");
+        assert_eq!(statistic("conv1", "weights", "mean"), "conv1.weights/mean");
+        assert_eq!(health("fc1", "dead_units"), "1_health/fc1_dead_units");
+        assert_eq!(pr_curve(3), "pr_test/digit_3");
+        assert_eq!(STATISTICS.map(|s| statistic("fc2", "biases", s))[3], "fc2.biases/std");
+    }
+
+    #[test]
+    fn no_two_constants_share_a_tag() {
+        let all = [
+            TRAIN_LOSS,
+            VALIDATION_ERROR,
+            TEST_ERROR,
+            VALIDATION_ACCURACY,
+            TRAIN_ACCURACY,
+            TEST_ACCURACY,
+            INPUTS,
+            FILTERS,
+            CONFUSION,
+            MISCLASSIFIED,
+            DATA,
+            BOUNDARY,
+            CONFIG,
+            EMBEDDING,
+        ];
+        let set: std::collections::HashSet<_> = all.iter().collect();
+        assert_eq!(set.len(), all.len());
+    }
+}

@@ -2,9 +2,9 @@
 //! state and the step record, so that a resumed run computes what the uninterrupted one would have.
 //! Everything read back is checked before it is used: shapes exactly equal (no broadcasting), kinds
 //! equal, indices in range, steps within the run.
+use crate::fs::write::{write_file, write_with};
 use crate::native::device::DeviceArg;
 use crate::native::generator;
-use crate::run::files::{write_file, write_with};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -55,7 +55,7 @@ pub fn read(dir: &Path) -> Result<(HashMap<String, Tensor>, Meta)> {
     }
     // libtorch reads it by name: first make sure the name holds the run's own regular file (a
     // planted FIFO would block the read, a link would lead elsewhere).
-    crate::run::owned::open_own(&path, std::fs::OpenOptions::new().read(true))?;
+    crate::fs::open::open_own(&path, std::fs::OpenOptions::new().read(true))?;
     let saved: HashMap<String, Tensor> = Tensor::read_safetensors(&path)
         .with_context(|| format!("cannot read {} (not a safetensors file?)", path.display()))?
         .into_iter()
@@ -121,7 +121,7 @@ pub fn restore_generator(
     }
     Ok(Some(format!(
         "the checkpoint was written on {}: the {} generator is reseeded (seed + step), so dropout masks and later epoch orders differ from an uninterrupted run",
-        crate::cli::value_name(&written_on),
-        crate::cli::value_name(&here)
+        written_on,
+        here
     )))
 }

@@ -1,15 +1,19 @@
 //! The one configuration of a DCN run: every setting is declared here once, with its flag, help and
 //! default; `mnist_dcn` flattens it into its command line, config.json stores it, resume reads it back.
-use crate::cli::{defaults, value_name};
+use crate::cli::{defaults, ensure_in, Check};
 use crate::dcn::mnist::DatasetKind;
 use crate::dcn::model::{DcnActivation, InitKind};
 use crate::dcn::optim::OptimConfig;
 use crate::native::device::DeviceArg;
 use crate::tensorboard::hparams::{HParams, Metrics};
 use crate::tensorboard::tags;
-use anyhow::{bail, Result};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;
 
 #[derive(clap::Args, Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct TrainConfig {
@@ -72,7 +76,6 @@ impl Default for TrainConfig {
     }
 }
 
-/// Largest values accepted for sizes that decide allocations or loop lengths.
 /// The metrics of Part 2's HParams experiment: what every mnist_dcn run logs.
 pub const METRICS: Metrics = &[
     (tags::TRAIN_LOSS, "training loss"),
@@ -86,6 +89,7 @@ fn default_embedding_samples() -> i64 {
     1000
 }
 
+/// Largest values accepted for sizes that decide allocations or loop lengths.
 const MAX_ITERATIONS: i64 = 100_000_000;
 const MAX_BATCH: i64 = 10_000;
 /// The most points the projector's sprite holds (8,192 pixels a side, 28-pixel digits: 292²).
@@ -112,12 +116,7 @@ impl TrainConfig {
     pub fn run_name(&self) -> String {
         format!(
             "{}-{}-{}-{}-lr{}-b{}",
-            value_name(&self.dataset),
-            value_name(&self.activation),
-            value_name(&self.init),
-            value_name(&self.optimizer.kind),
-            self.optimizer.lr,
-            self.batch_size
+            self.dataset, self.activation, self.init, self.optimizer.kind, self.optimizer.lr, self.batch_size
         )
     }
 
@@ -134,33 +133,18 @@ impl TrainConfig {
             .add("steps", self.iterations())
             .add("seed", self.seed)
     }
+}
 
+impl Check for TrainConfig {
     /// Every check on the settings, for flags and for a config.json read back alike.
-    pub fn validate(&self) -> Result<()> {
-        if !(0..=MAX_EMBEDDING).contains(&self.embedding_samples) {
-            bail!(
-                "--embedding-samples must be between 0 and {MAX_EMBEDDING}, got {}",
-                self.embedding_samples
-            );
-        }
-        if !(1..=MAX_ITERATIONS).contains(&self.iterations()) {
-            bail!("--iterations must be between 1 and {MAX_ITERATIONS}, got {}", self.iterations());
-        }
-        if !(1..=MAX_BATCH).contains(&self.batch_size) {
-            bail!("--batch-size must be between 1 and {MAX_BATCH}, got {}", self.batch_size);
-        }
-        for (flag, v, min) in [
-            ("--log-every", self.log_every, 1),
-            ("--eval-every", self.eval_every, 1),
-            ("--checkpoint-every", self.checkpoint_every, 0),
-        ] {
-            if !(min..=MAX_ITERATIONS).contains(&v) {
-                bail!("{flag} must be between {min} and {MAX_ITERATIONS}, got {v}");
-            }
-        }
-        if !(2..=8).contains(&self.maxout_pieces) {
-            bail!("--maxout-pieces must be between 2 and 8, got {}", self.maxout_pieces);
-        }
-        self.optimizer.validate()
+    fn check(&self) -> Result<()> {
+        ensure_in("--embedding-samples", self.embedding_samples, 0..=MAX_EMBEDDING)?;
+        ensure_in("--iterations", self.iterations(), 1..=MAX_ITERATIONS)?;
+        ensure_in("--batch-size", self.batch_size, 1..=MAX_BATCH)?;
+        ensure_in("--log-every", self.log_every, 1..=MAX_ITERATIONS)?;
+        ensure_in("--eval-every", self.eval_every, 1..=MAX_ITERATIONS)?;
+        ensure_in("--checkpoint-every", self.checkpoint_every, 0..=MAX_ITERATIONS)?;
+        ensure_in("--maxout-pieces", self.maxout_pieces, 2..=8)?;
+        self.optimizer.check()
     }
 }

@@ -11,11 +11,12 @@ pub mod views;
 
 pub use config::TrainConfig;
 
+use crate::cli::Valid;
 use crate::dcn::mnist::MnistData;
+use crate::fs::write::write_file;
 use crate::native::device::DeviceArg;
 use crate::native::memory;
 use crate::run::console;
-use crate::run::files::write_file;
 use crate::run::{Outcome, Run, RunDir};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -43,30 +44,52 @@ pub struct TrainReport {
 
 /// Trains a new network on `data` as `cfg` says, logging into a new run directory under `cfg.runs`.
 /// `device` must come from [`crate::native::device::select`], called before any other torch work.
-pub fn train(cfg: &TrainConfig, device: Device, data: &MnistData) -> Result<TrainReport> {
-    cfg.validate()?;
-    let cfg = cfg.resolved();
+pub fn train(cfg: &Valid<TrainConfig>, device: Device, data: &MnistData) -> Result<TrainReport> {
+    let cfg = cfg.map(TrainConfig::resolved);
     let trainer = memory::guard("creating the network", || Trainer::new(&cfg, device, data, 0))?;
     let run = Run::create(&cfg.runs, "mnist_dcn", &cfg.run_name(), &cfg, &cfg.hparams())?;
     drive(trainer, run)
 }
 
-/// The configuration of the run in `dir`, as config.json recorded it (checked like the flags).
-pub fn load_run_config(dir: &Path) -> Result<TrainConfig> {
+/// The settings of a run, each checked once, here: `flags` for a new run; for `--resume DIR` the
+/// run's own config.json, of which only --device and --iterations (where `given` on the command
+/// line) and --quiet come from `flags`. A bad value gets the same message from a flag and from a
+/// config.json (which the message names).
+pub fn settings(
+    flags: TrainConfig,
+    resume: Option<&Path>,
+    given: impl Fn(&str) -> bool,
+) -> Result<Valid<TrainConfig>> {
+    let Some(dir) = resume else { return Valid::new(flags) };
+    let saved = read_run_config(dir)?;
+    let cfg = TrainConfig {
+        device: if given("device") { flags.device } else { saved.device },
+        iterations: if given("iterations") { flags.iterations } else { saved.iterations },
+        quiet: flags.quiet,
+        ..saved
+    };
+    Valid::new(cfg).with_context(|| format!("{}", dir.join("config.json").display()))
+}
+
+/// The configuration of the run in `dir`, as config.json recorded it, checked like the flags.
+pub fn load_run_config(dir: &Path) -> Result<Valid<TrainConfig>> {
+    Valid::new(read_run_config(dir)?).with_context(|| format!("{}", dir.join("config.json").display()))
+}
+
+/// config.json as it is, unchecked.
+fn read_run_config(dir: &Path) -> Result<TrainConfig> {
     let path = dir.join("config.json");
-    let text = crate::run::owned::read_own_text(&path)
+    let text = crate::fs::open::read_own_text(&path)
         .with_context(|| format!("cannot read {} (is {} a run directory?)", path.display(), dir.display()))?;
-    let cfg: TrainConfig = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not an nnlab mnist_dcn configuration", path.display()))?;
-    cfg.validate().with_context(|| format!("{}", path.display()))?;
-    Ok(cfg)
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not an nnlab mnist_dcn configuration", path.display()))
 }
 
 /// Continues the run in `dir` from its checkpoint to `cfg`'s iteration count, appending to the same
 /// TensorBoard run (events after the checkpoint are dropped first, and a restart marker tells a
 /// watching TensorBoard to drop them too). On the device the checkpoint was written on, the resumed
 /// run computes exactly what the uninterrupted one would have (tested bit for bit on the CPU).
-pub fn resume(dir: &Path, cfg: &TrainConfig, device: Device, data: &MnistData) -> Result<TrainReport> {
+pub fn resume(dir: &Path, cfg: &Valid<TrainConfig>, device: Device, data: &MnistData) -> Result<TrainReport> {
     resume_in(RunDir::reopen(dir)?, cfg, device, data)
 }
 
@@ -74,8 +97,12 @@ pub fn resume(dir: &Path, cfg: &TrainConfig, device: Device, data: &MnistData) -
 /// while another process writes the run, before anything slow such as loading the data). A new
 /// iteration count is recorded in the run's config.json, so that a later plain `--resume` of it
 /// continues to that count.
-pub fn resume_in(home: RunDir, cfg: &TrainConfig, device: Device, data: &MnistData) -> Result<TrainReport> {
-    cfg.validate()?;
+pub fn resume_in(
+    home: RunDir,
+    cfg: &Valid<TrainConfig>,
+    device: Device,
+    data: &MnistData,
+) -> Result<TrainReport> {
     let dir = home.dir.clone();
     let dir = dir.as_path();
     let (saved, meta) = checkpoint::read(dir)?;
@@ -101,7 +128,7 @@ pub fn resume_in(home: RunDir, cfg: &TrainConfig, device: Device, data: &MnistDa
     }
     let mut trainer = memory::guard("creating the network", || Trainer::new(cfg, device, data, meta.step))?;
     let note = trainer.load_checkpoint(&saved, &meta).with_context(|| format!("{}", ckpt.display()))?;
-    let recorded = load_run_config(dir)?;
+    let recorded = read_run_config(dir)?;
     if recorded.iterations() != cfg.iterations() {
         let updated = TrainConfig { iterations: Some(cfg.iterations()), ..recorded };
         write_file(&dir.join("config.json"), serde_json::to_string_pretty(&updated)?.as_bytes())?;

@@ -4,6 +4,7 @@
 //! Steps count updates: a value measured after update s is logged at step s, so the losses are at
 //! 1..=N, and statistics, histograms and evaluations coincide at multiples of --log-every and
 //! --eval-every and at the last step, which always carries the full set.
+use crate::cli::Valid;
 use crate::dcn::mnist::{MnistData, Split};
 use crate::dcn::model::Dcn;
 use crate::dcn::optim::Optimizer;
@@ -12,9 +13,9 @@ use crate::dcn::train::evaluate::{evaluate, Evaluation};
 use crate::dcn::train::monitor::Monitor;
 use crate::dcn::train::views;
 use crate::dcn::train::{TrainConfig, TrainReport};
+use crate::fs::write::write_with;
 use crate::native::device::DeviceArg;
 use crate::native::generator;
-use crate::run::files::write_with;
 use crate::run::interrupt;
 use crate::run::progress::{progress_bar, say};
 use crate::run::{Outcome, Run};
@@ -47,7 +48,7 @@ pub struct EpochOrder {
 }
 
 pub struct Trainer<'a> {
-    pub cfg: &'a TrainConfig,
+    pub cfg: &'a Valid<TrainConfig>,
     /// Updates already done (0, or the checkpoint's step).
     pub start_step: i64,
     pub device: Device,
@@ -62,7 +63,12 @@ pub struct Trainer<'a> {
 }
 
 impl<'a> Trainer<'a> {
-    pub fn new(cfg: &'a TrainConfig, device: Device, data: &MnistData, start_step: i64) -> Result<Self> {
+    pub fn new(
+        cfg: &'a Valid<TrainConfig>,
+        device: Device,
+        data: &MnistData,
+        start_step: i64,
+    ) -> Result<Self> {
         if data.train.len() < cfg.batch_size {
             bail!("--batch-size {} is larger than the {} training images", cfg.batch_size, data.train.len());
         }
@@ -74,7 +80,7 @@ impl<'a> Trainer<'a> {
         }
         let vs = nn::VarStore::new(device);
         let net = Dcn::new(&vs.root(), cfg.activation, cfg.maxout_pieces, cfg.init);
-        let opt = Optimizer::new(&vs, &cfg.optimizer)?;
+        let opt = Optimizer::new(&vs, &cfg.map(|c| c.optimizer.clone()))?;
         let order = EpochOrder { perm: Tensor::randperm(data.train.len(), (Kind::Int64, device)), cursor: 0 };
         Ok(Trainer {
             cfg,

@@ -5,10 +5,10 @@ use crate::backprop::record::NetResult;
 use crate::report::cache::read_json;
 use crate::report::derivations;
 use crate::report::doc::Doc;
-use crate::report::plan::{Config, Plan};
+use crate::report::plan::{Config, Plan, RunConfig};
 use crate::report::stats::{compare, ranking_text, Summary};
 use crate::report::Context;
-use anyhow::{Context as _, Result};
+use anyhow::{bail, Context as _, Result};
 use observations::{depth_text, hidden_text};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -85,9 +85,10 @@ pub fn write(cx: &Context, plan: &Plan, doc: &mut Doc) -> Result<()> {
     derivations::backprop(doc);
 
     doc.h2("1(e) Training: activations and hidden-layer size");
-    let passes = plan.activations.jobs[0].arg("--passes").unwrap_or("20000").to_string();
+    let gd = plan.activations.config().gd().context("part 1's jobs are three_layer or n_layer runs")?;
+    let (passes, eps, lambda) = (gd.passes, gd.epsilon, gd.reg_lambda);
     doc.para(format!(
-        "Every network below trains with full-batch gradient descent, $\\varepsilon = 0.01$, $\\lambda = 0.01$, \
+        "Every network below trains with full-batch gradient descent, $\\varepsilon = {eps}$, $\\lambda = {lambda}$, \
          for {passes} passes, from {seeds} seeds (the seed draws the data's noise and the initial weights); \
          tables give mean ± sd over the seeds, figures show seed 0."
     ));
@@ -137,7 +138,8 @@ pub fn write(cx: &Context, plan: &Plan, doc: &mut Doc) -> Result<()> {
     );
     let deep = ordered(cx, &plan.deep)?;
     let fig = figure(cx, &plan.deep, "boundaries.png", "1f-deep.png")?;
-    let depths = plan.deep.jobs[0].arg("--depth").unwrap_or("?").replace(',', ", ");
+    let RunConfig::NLayer(deep_cfg) = plan.deep.config() else { bail!("1(f)'s depth jobs are n_layer runs") };
+    let depths = deep_cfg.depth.0.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
     doc.figure(
         &fig,
         format!("Make-Moons, 10 units per hidden layer, {depths} hidden layers, tanh and ReLU (seed 0)."),

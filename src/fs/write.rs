@@ -1,5 +1,5 @@
 //! Writing files so that a reader never sees half of one and a failure leaves no debris.
-use crate::run::owned::{ensure_replaceable, random_hex};
+use crate::fs::open::{ensure_replaceable, random_hex};
 use anyhow::{Context, Result};
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::OpenOptionsExt;
@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 /// Held while a file is being written: a second Ctrl-C waits for it before exiting, so that it never
-/// cuts a write in half (see [`crate::run::interrupt::mark_active_runs`]).
+/// cuts a write in half (the run layer's interrupt handler takes it).
 pub(crate) static WRITING: Mutex<()> = Mutex::new(());
 
 /// Writes via a temporary file and a rename. On failure the temporary file is removed and the error
@@ -101,47 +101,4 @@ fn create_partial(path: &Path, name: &str) -> Result<(PathBuf, std::fs::File)> {
             Err(e) => return Err(e).with_context(|| format!("cannot write {}", path.display())),
         }
     }
-}
-
-/// YYYYMMDD-HHMMSS in UTC (days-from-civil inverse, H. Hinnant).
-pub fn utc_timestamp() -> String {
-    let secs =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-            as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}{m:02}{d:02}-{:02}{:02}{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
-}
-
-/// FNV-1a, 64 bits, as 16 hex digits: stable across runs and machines (cache keys, short names).
-pub fn fnv_hex(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
-}
-
-/// A directory name made of `name`: characters other than letters, digits and `.,+-_=` become `_`,
-/// and a name longer than `max` bytes keeps a readable prefix plus a hash of the whole name, so two
-/// long names stay different and the same name always shortens the same way.
-pub fn safe_name(name: &str, max: usize) -> String {
-    let clean: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || ".,+-_=".contains(c) { c } else { '_' })
-        .collect();
-    let clean = clean.trim_start_matches('.').to_string();
-    if clean.len() <= max {
-        return if clean.is_empty() { "run".into() } else { clean };
-    }
-    let hash = &fnv_hex(name.as_bytes())[..8];
-    format!("{}-{hash}", &clean[..max - 9])
 }
