@@ -217,6 +217,9 @@ fn the_readme_is_short_and_starts_with_the_two_commands() {
     assert!(lines <= 120, "README.md has {lines} lines");
     let head: String = text.lines().take(10).collect::<Vec<_>>().join("\n");
     assert!(head.contains("make moons") && head.contains("make test"), "{head}");
+    for placeholder in ["_FIGURE", "TODAY", "TODO", "TBD"] {
+        assert!(!text.contains(placeholder), "README.md still holds {placeholder}");
+    }
 }
 
 /// The checker itself: a wrong path, target, flag or anchor is caught.

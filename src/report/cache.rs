@@ -4,8 +4,8 @@
 //! else is trained again, and the report says so.
 use crate::fs::open::read_own_text;
 use crate::fs::write::write_file;
-use crate::report::plan::{Job, Program};
-use crate::report::verify::{verify_dcn, verify_sweep};
+use crate::report::plan::{Job, Program, RunConfig};
+use crate::report::verify::{same_dcn_settings, verify_dcn, verify_sweep};
 use crate::run::interrupt;
 use crate::run::progress::{progress_bar, say};
 use anyhow::{bail, Context, Result};
@@ -69,6 +69,9 @@ impl Cache {
         match job.program {
             Program::MnistDcn => verify_dcn(&dir)?,
             Program::ThreeLayer | Program::NLayer => verify_sweep(&dir)?,
+        }
+        if let RunConfig::MnistDcn(want) = job.config() {
+            same_dcn_settings(&dir, want, &read_json(&dir.join("config.json"))?)?;
         }
         Ok(Done { dir, record, reused: true, retrained: None })
     }

@@ -154,3 +154,45 @@ pub fn sweep_member(sweep: &Path, r: &NetResult) -> Result<PathBuf> {
     }
     Ok(run)
 }
+
+/// The settings a DCN job asked for (`want`, from the plan) against those its run recorded in
+/// config.json (`got`): every setting the report prints or compares (dataset, batch size,
+/// activation, maxout pieces, initialisation, the optimizer and its hyperparameters, seed, logging
+/// and evaluation intervals) must be the same, so an edited config.json cannot change what the
+/// report says ran. The message names the setting, never the value read from the file.
+pub fn same_dcn_settings(dir: &Path, want: &TrainConfig, got: &TrainConfig) -> Result<()> {
+    let differs = [
+        ("dataset", want.dataset != got.dataset),
+        ("batch_size", want.batch_size != got.batch_size),
+        ("activation", want.activation != got.activation),
+        ("maxout_pieces", want.maxout_pieces != got.maxout_pieces),
+        ("init", want.init != got.init),
+        ("optimizer", want.optimizer != got.optimizer),
+        ("seed", want.seed != got.seed),
+        ("log_every", want.log_every != got.log_every),
+        ("eval_every", want.eval_every != got.eval_every),
+    ];
+    match differs.iter().find(|(_, d)| *d) {
+        Some((name, _)) => bail!("{}: config.json's {name} is not what the job asked for", dir.display()),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_edited_setting_in_config_json_is_caught() {
+        let dir = Path::new("run");
+        let want = TrainConfig::default();
+        assert!(same_dcn_settings(dir, &want, &want.clone()).is_ok());
+        let mut got = want.clone();
+        got.optimizer.lr *= 10.0;
+        let e = same_dcn_settings(dir, &want, &got).unwrap_err().to_string();
+        assert!(e.contains("optimizer") && !e.contains(&got.optimizer.lr.to_string()), "{e}");
+        let mut got = want.clone();
+        got.batch_size += 1;
+        assert!(same_dcn_settings(dir, &want, &got).unwrap_err().to_string().contains("batch_size"));
+    }
+}

@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 #[cfg(feature = "burn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "burn")))]
 pub mod burn;
 mod error;
 mod file;
@@ -27,8 +28,11 @@ pub use file::{now, REPLACED_CHECK_INTERVAL};
 pub use graph::{Graph, Node};
 pub use projector::{Metadata, Sprite};
 pub use step::Step;
+pub use summary::bins::{BinRule, Bins};
 pub use summary::custom_scalars::{ChartSpec, CustomLayout};
 pub use summary::histogram::HistogramStats;
 pub use summary::hparams::{HParamValue, SessionStatus};
 pub use summary::image::DataFormat;
+pub use summary::mesh::Mesh;
+pub use summary::tensor::ScalarStyle;
 pub use writer::{SummaryWriter, SummaryWriterBuilder};

@@ -96,7 +96,7 @@ fn embedding_blocks(text: &str) -> Vec<(Range<usize>, Option<String>)> {
     let (mut i, mut depth, mut start, mut name) = (0, 0usize, None, None);
     let mut out = Vec::new();
     let word_at = |i: usize, w: &str| {
-        text[i..].starts_with(w)
+        b[i..].starts_with(w.as_bytes())
             && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
             && b.get(i + w.len()).is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
     };
@@ -126,7 +126,7 @@ fn embedding_blocks(text: &str) -> Vec<(Range<usize>, Option<String>)> {
                 let v = value.as_bytes();
                 if v.first().is_some_and(|&q| q == b'"' || q == b'\'') {
                     let end = skip_string(v, 0);
-                    name = Some(value[1..end.saturating_sub(1).max(1)].to_string());
+                    name = Some(String::from_utf8_lossy(&v[1..end.saturating_sub(1).max(1)]).into_owned());
                 }
                 i += 11;
             }
@@ -162,5 +162,21 @@ mod tests {
         assert!(merged.contains("# a comment with embeddings {\n"), "{merged}");
         assert!(merged.contains("tensor_shape: 2\n  tensor_shape: 3\n}\n"), "{merged}");
         assert_eq!(merge("", &info("a")), entry(&info("a")));
+    }
+
+    /// A hostile or foreign config (non-ASCII outside strings, an unterminated multi-byte name, stray
+    /// braces) never panics: it is merged as well as it can be read.
+    #[test]
+    fn non_ascii_and_broken_configs_do_not_panic() {
+        for old in [
+            "\u{e9} embeddings { tensor_name: \"\u{fc}\" }\n",
+            "embeddings { tensor_name: \"ab\u{e9}",
+            "embeddings { tensor_name: 'x\\\u{e9}",
+            "}}}> \u{e9} < embeddings",
+            "embeddings: { tensor_name: \"\u{540d}\u{524d}\" } \u{540d}\u{524d}",
+        ] {
+            let merged = merge(old, &info("mine:00000"));
+            assert!(merged.contains("mine:00000"), "{merged}");
+        }
     }
 }

@@ -208,35 +208,39 @@ impl SummaryWriter {
         metric_dict: &[(&str, f64)],
         run_name: Option<&str>,
     ) -> Result<()> {
-        self.add_hparams_with(hparam_dict, metric_dict, &[], run_name)
+        self.add_hparams_with(hparam_dict, metric_dict, &[], run_name, 0)
     }
 
     /// [`add_hparams`](Self::add_hparams) with `hparam_domain_discrete`: for some
     /// hyperparameters, the values the HParams tab offers to filter on (of the hyperparameter's
-    /// type, as [`hparams_with_domains`] checks).
+    /// type, as [`hparams_with_domains`] checks), and PyTorch's `global_step` (with a wall time if
+    /// wanted) for the session and its metrics.
     pub fn add_hparams_with(
         &mut self,
         hparam_dict: &[(&str, HParamValue)],
         metric_dict: &[(&str, f64)],
         hparam_domain_discrete: &[(&str, Vec<HParamValue>)],
         run_name: Option<&str>,
+        step: impl Into<Step>,
     ) -> Result<()> {
+        let step = step.into();
         self.file.ensure_open()?;
         let name = run_name.map_or_else(|| format!("{:.6}", now()), str::to_string);
         if let Err(e) = runs::check_run_path(&name) {
             return Err(Error::invalid(format!("run name {name:?}: {e}")));
         }
         let dup = runs::first_repeated(hparam_dict.iter().map(|(k, _)| *k))
-            .or_else(|| runs::first_repeated(metric_dict.iter().map(|(k, _)| *k)));
+            .or_else(|| runs::first_repeated(metric_dict.iter().map(|(k, _)| *k)))
+            .or_else(|| runs::first_repeated(hparam_domain_discrete.iter().map(|(k, _)| *k)));
         if let Some(k) = dup {
             return Err(Error::invalid(format!("add_hparams: the name {k:?} is given twice")));
         }
         let metrics: Vec<&str> = metric_dict.iter().map(|(k, _)| *k).collect();
         let values = hparams_with_domains(hparam_dict, hparam_domain_discrete, &metrics, now())?;
         let mut sub = SummaryWriter::in_dir(self.root.subdir(&name)?, self.suffix.clone(), None)?;
-        sub.add_summary(values.to_vec(), 0)?;
+        sub.add_summary(values.to_vec(), step)?;
         for (k, v) in metric_dict {
-            sub.add_scalar(k, *v, 0)?;
+            sub.add_scalar(k, *v, step)?;
         }
         sub.close()
     }

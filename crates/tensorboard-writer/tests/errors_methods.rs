@@ -19,6 +19,8 @@ fn bad_input_to_the_later_methods_is_refused_and_writes_nothing() {
     invalid(w.add_histogram_with::<f64>("h", &[], Bins::Count(3), None, 0), "empty histogram");
     invalid(w.add_histogram_with("h", &[1.0, f64::NAN], Bins::Rule(BinRule::Auto), None, 0), "NaN");
     invalid(w.add_histogram_with("h", &[1.0, 2.0], Bins::Count(0), None, 0), "0 bins");
+    invalid(w.add_histogram_with("h", &[1.0, 2.0], Bins::Count(usize::MAX), None, 0), "usize::MAX bins");
+    invalid(w.add_histogram_with("h", &[1.0, 2.0], Bins::Count(1 << 40), None, 0), "2^40 bins");
     invalid(w.add_histogram_with("h", &[1.0, 2.0, 3.0], Bins::Count(3), Some(0), 0), "max_bins 0");
     invalid(w.add_histogram_with("h", &[1e30f64], Bins::Tensorflow, Some(5), 0), "beyond PyTorch's edges");
     invalid("median".parse::<Bins>(), "unknown rule");
@@ -54,8 +56,13 @@ fn bad_input_to_the_later_methods_is_refused_and_writes_nothing() {
     std::fs::write(&garbage, b"").unwrap();
     invalid(w.add_onnx_graph(&garbage), "a model without a graph");
     let hp = [("lr", HParamValue::from(0.1))];
-    invalid(w.add_hparams_with(&hp, &[], &[("lr", vec!["x".into()])], Some("a")), "domain of another type");
-    invalid(w.add_hparams_with(&hp, &[], &[("wd", vec![0.1.into()])], Some("b")), "domain of no hparam");
+    invalid(
+        w.add_hparams_with(&hp, &[], &[("lr", vec!["x".into()])], Some("a"), 0),
+        "domain of another type",
+    );
+    invalid(w.add_hparams_with(&hp, &[], &[("wd", vec![0.1.into()])], Some("b"), 0), "domain of no hparam");
+    let twice = [("lr", vec![0.1.into()]), ("lr", vec![0.2.into()])];
+    invalid(w.add_hparams_with(&hp, &[], &twice, Some("b"), 0), "a domain given twice");
     assert!(matches!(
         w.add_onnx_graph(dir.path().join("missing.onnx")),
         Err(tensorboard_writer::Error::Io { .. })

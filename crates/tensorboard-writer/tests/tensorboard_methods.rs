@@ -108,6 +108,7 @@ fn write_logdir(dir: &Path, onnx: &Path) -> Result<Json, tensorboard_writer::Err
         &[("acc", 0.5)],
         &[("lr", vec![0.1.into(), 0.01.into()]), ("opt", vec!["adam".into(), "sgd".into()])],
         Some("hp"),
+        0,
     )?;
 
     // What PyTorch would have drawn on: HWC pixels (a grey image as RGB, as convert_to_HWC).

@@ -102,7 +102,8 @@ impl Dir {
         // SAFETY: a NUL-terminated name relative to an open directory; the mode as a promoted vararg.
         let fd = owned(unsafe { libc::openat(self.raw(), c.as_ptr(), flags, 0o666 as libc::c_uint) });
         match fd {
-            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => Err(super::LinkRefused::error()),
+            // Linux and macOS say ELOOP for O_NOFOLLOW on a link; FreeBSD says EMLINK.
+            Err(e) if is_link_refusal(&e) => Err(super::LinkRefused::error()),
             r => r.map(File::from),
         }
     }
@@ -168,4 +169,10 @@ pub(crate) fn hostname() -> String {
     }
     let end = buf.iter().position(|&b| b == 0).unwrap_or(0);
     super::file_name_safe(&String::from_utf8_lossy(&buf[..end]))
+}
+
+/// Whether an `openat(…, O_NOFOLLOW)` failed because the last component is a symbolic link.
+fn is_link_refusal(e: &io::Error) -> bool {
+    let code = e.raw_os_error();
+    code == Some(libc::ELOOP) || (cfg!(target_os = "freebsd") && code == Some(libc::EMLINK))
 }

@@ -5,7 +5,7 @@ use crate::proto::{event, Event, Summary};
 use crate::record::{event_files, frame, frame_record, Frame};
 use crate::summary::hparams::SESSION_END_TAG;
 use prost::Message;
-use std::fs::{File, OpenOptions};
+use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::Path;
 
@@ -123,7 +123,7 @@ fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
         return Err(Error::io("cannot rewrite", path, e));
     }
     #[cfg(unix)]
-    if let Some(dir) = path.parent().and_then(|d| File::open(d).ok()) {
+    if let Some(dir) = path.parent().and_then(|d| std::fs::File::open(d).ok()) {
         let _ = dir.sync_all(); // the rename itself survives a power cut (best effort)
     }
     Ok(())

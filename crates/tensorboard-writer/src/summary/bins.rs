@@ -6,6 +6,10 @@ use crate::error::{Error, Result};
 use crate::proto::HistogramProto;
 use crate::summary::histogram::default_bucket_limits;
 
+/// The most bins a histogram may have, counted or from a rule (numpy's rules are capped here too):
+/// 10^8 buckets already take 1.6 GB.
+pub const MAX_BINS: usize = 100_000_000;
+
 /// How to bin a histogram.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Bins {
@@ -189,9 +193,12 @@ pub(crate) fn numpy_histogram(values: &[f64], bins: Bins, max_bins: Option<usize
     }
     let n = match bins {
         Bins::Count(0) => return Err(Error::invalid("histogram: bins must be at least 1")),
+        Bins::Count(n) if n > MAX_BINS => {
+            return Err(Error::invalid(format!("histogram: {n} bins is more than {MAX_BINS}")))
+        }
         Bins::Count(n) => n,
         Bins::Rule(rule) => match width(rule, values, lo, hi) {
-            w if w > 0.0 && w.is_finite() => ((hi - lo) / w).ceil().min(1e8) as usize,
+            w if w > 0.0 && w.is_finite() => ((hi - lo) / w).ceil().min(MAX_BINS as f64) as usize,
             _ => 1,
         },
         Bins::Tensorflow => 0,

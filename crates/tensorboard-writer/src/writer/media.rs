@@ -100,7 +100,8 @@ impl SummaryWriter {
     /// `add_onnx_graph`.
     pub fn add_onnx_graph(&mut self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|e| Error::io("cannot read", path, e))?;
+        // A FIFO or a device given as the model is refused before it is opened: nothing blocks.
+        let bytes = crate::reader::read_all(path, true)?;
         let graph = graph_from_onnx(&bytes).map_err(|e| match e {
             Error::InvalidArgument(m) => Error::invalid(format!("{}: {m}", path.display())),
             e => e,
