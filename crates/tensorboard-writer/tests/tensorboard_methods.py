@@ -10,21 +10,13 @@ Usage:
 import base64
 import io
 import json
-import logging
 import sys
 import urllib.parse
-import urllib.request
 import wave
 
 import numpy as np
 
-LOG = []
-
-
-class Capture(logging.Handler):
-    def emit(self, record):
-        if record.levelno >= logging.WARNING:
-            LOG.append(f"{record.levelname}: {record.getMessage()}")
+import tensorboard_serve  # beside this file: TensorBoard's server, launched the same way
 
 
 def make_onnx(path):
@@ -118,25 +110,12 @@ def pytorch_boxes_png(pixels_hwc, boxes):
 def check(logdir, expect_path):
     from google.protobuf import text_format
     from PIL import Image
-    from tensorboard import program
     from tensorboard.backend.event_processing import event_accumulator
     from tensorboard.compat.proto.graph_pb2 import GraphDef
     from tensorboard.util import tensor_util
 
     expect = json.load(open(expect_path))
-    logging.getLogger().addHandler(Capture())
-    tb = program.TensorBoard()
-    tb.configure(argv=[None, "--logdir", logdir, "--host", "127.0.0.1", "--port", "0", "--load_fast=false",
-                       "--reload_interval=0", "--reload_task=blocking",
-                       "--samples_per_plugin", "scalars=100000,images=1000,histograms=100000,tensors=100000"])
-    base = tb.launch().rstrip("/")
-
-    def get(path, body=None, raw=False):
-        req = urllib.request.Request(base + path, data=body,
-                                     headers={"Content-Type": "application/json"} if body else {})
-        with urllib.request.urlopen(req, timeout=120) as r:
-            data, ctype = r.read(), r.headers.get("Content-Type")
-        return (data, ctype) if raw else json.loads(data)
+    get = tensorboard_serve.launch(logdir)
 
     q = lambda **kw: "?" + urllib.parse.urlencode(kw)
     out = {"plugins": {k: v["enabled"] for k, v in get("/data/plugins_listing").items()}}
@@ -232,7 +211,7 @@ def check(logdir, expect_path):
     # HParams: the discrete domains of the experiment.
     exp = get("/data/plugin/hparams/experiment", json.dumps({"experimentName": ""}).encode())
     out["hparams"] = {h["name"]: h.get("domainDiscrete") for h in exp.get("hparamInfos", [])}
-    out["log"] = LOG
+    out["log"] = tensorboard_serve.LOG
     json.dump(out, sys.stdout)
 
 

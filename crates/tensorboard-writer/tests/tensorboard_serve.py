@@ -22,8 +22,10 @@ class Capture(logging.Handler):
             LOG.append(f"{record.levelname}: {record.getMessage()}")
 
 
-def main():
-    logdir = sys.argv[1]
+def launch(logdir):
+    """TensorBoard's own server on LOGDIR (127.0.0.1, a free port), loading everything before it
+    answers, its warnings captured in LOG. Returns get(path, body=None, raw=False): the route's JSON,
+    or with raw=True its (bytes, Content-Type)."""
     logging.getLogger().addHandler(Capture())
     tb = program.TensorBoard()
     tb.configure(argv=[None, "--logdir", logdir, "--host", "127.0.0.1", "--port", "0", "--load_fast=false",
@@ -34,8 +36,15 @@ def main():
     def get(path, body=None, raw=False):
         req = urllib.request.Request(base + path, data=body, headers={"Content-Type": "application/json"} if body else {})
         with urllib.request.urlopen(req, timeout=120) as r:
-            data = r.read()
-        return data if raw else json.loads(data)
+            data, ctype = r.read(), r.headers.get("Content-Type")
+        return (data, ctype) if raw else json.loads(data)
+
+    return get
+
+
+def main():
+    logdir = sys.argv[1]
+    get = launch(logdir)
 
     q = lambda **kw: "?" + urllib.parse.urlencode(kw)
     out = {"runs": get("/data/runs")}
@@ -50,7 +59,7 @@ def main():
     for run, tags in get("/data/plugin/images/tags").items():
         for tag in tags:
             entries = get("/data/plugin/images/images" + q(run=run, tag=tag, sample=0))
-            png = get("/data/plugin/images/individualImage?" + entries[-1]["query"], raw=True)
+            png = get("/data/plugin/images/individualImage?" + entries[-1]["query"], raw=True)[0]
             images.setdefault(run, {})[tag] = {"steps": [e["step"] for e in entries], "png": png[:8] == b"\x89PNG\r\n\x1a\n",
                                                "width": int.from_bytes(png[16:20], "big"),
                                                "height": int.from_bytes(png[20:24], "big")}
@@ -70,7 +79,7 @@ def main():
     graphs = {}
     for run, info in get("/data/plugin/graphs/info").items():
         if info.get("run_graph"):
-            pbtxt = get("/data/plugin/graphs/graph" + q(run=run, conceptual="false"), raw=True).decode()
+            pbtxt = get("/data/plugin/graphs/graph" + q(run=run, conceptual="false"), raw=True)[0].decode()
             graphs[run] = [l.split('"')[1] for l in pbtxt.splitlines() if l.strip().startswith("name:")]
     out["graphs"] = graphs
     projector = {}
@@ -78,9 +87,9 @@ def main():
         info = get("/data/plugin/projector/info" + q(run=run))
         for e in info.get("embeddings", []):
             name = e["tensorName"]
-            tensor = get("/data/plugin/projector/tensor" + q(run=run, name=name, num_rows=100000), raw=True)
-            meta = get("/data/plugin/projector/metadata" + q(run=run, name=name, num_rows=100000), raw=True).decode()
-            sprite = get("/data/plugin/projector/sprite_image" + q(run=run, name=name), raw=True) if "sprite" in e else b""
+            tensor = get("/data/plugin/projector/tensor" + q(run=run, name=name, num_rows=100000), raw=True)[0]
+            meta = get("/data/plugin/projector/metadata" + q(run=run, name=name, num_rows=100000), raw=True)[0].decode()
+            sprite = get("/data/plugin/projector/sprite_image" + q(run=run, name=name), raw=True)[0] if "sprite" in e else b""
             projector.setdefault(run, {})[name] = {
                 "shape": e.get("tensorShape"), "tensor_bytes": len(tensor), "first": list(
                     __import__("struct").unpack("<3f", tensor[:12])) if len(tensor) >= 12 else [],
