@@ -1,7 +1,9 @@
 //! Every kind of summary from plain slices, no libtorch needed:
 //! `cargo run -p tensorboard-writer --example quickstart -- /tmp/tb-quickstart`, then
 //! `tensorboard --logdir /tmp/tb-quickstart`.
-use tensorboard_writer::{ChartSpec, DataFormat, Graph, HParamValue, Metadata, Node, Sprite, SummaryWriter};
+use tensorboard_writer::{
+    ChartSpec, DataFormat, Graph, HParamValue, Mesh, Metadata, Node, Sprite, Step, SummaryWriter,
+};
 
 fn main() -> Result<(), tensorboard_writer::Error> {
     let dir = std::env::args().nth(1).unwrap_or_else(|| "runs/quickstart".into());
@@ -61,6 +63,26 @@ fn main() -> Result<(), tensorboard_writer::Error> {
             .collect();
         w.add_pr_curve("pr/even", &labels, &preds, step)?;
     }
+    // Audio (a 440 Hz tone, one second), a video (a dot moving across 8 frames), boxes on an image
+    // and a mesh (a tetrahedron), each in its own tab; a scalar logged with a wall time of its own.
+    let tone: Vec<f32> =
+        (0..8000).map(|i| (i as f32 * 440.0 * std::f32::consts::TAU / 8000.0).sin() * 0.5).collect();
+    w.add_audio("tone", &tone, 8000, 0)?;
+    let (fh, fw) = (16, 16);
+    let frames: Vec<u8> = (0..8)
+        .flat_map(|t| {
+            (0..3)
+                .flat_map(move |c| (0..fh * fw).map(move |p| if p % fw == t * 2 && c == 0 { 255 } else { 0 }))
+        })
+        .collect();
+    w.add_video("moving_dot", &frames, &[1, 8, 3, fh, fw], 4, 0)?;
+    let grey: Vec<f32> = (0..h * wd).map(|p| (p % wd) as f32 / wd as f32).collect();
+    w.add_image_with_boxes("boxes", &grey, &[h, wd], DataFormat::Hw, &[[4.0, 4.0, 20.0, 16.0]], 0)?;
+    let vertices = [[1.0f32, 1.0, 1.0], [-1.0, -1.0, 1.0], [-1.0, 1.0, -1.0], [1.0, -1.0, -1.0]];
+    let colors = [[255u8, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 0]];
+    let faces = [[0u32, 1, 2], [0, 3, 1], [0, 2, 3], [1, 3, 2]];
+    w.add_mesh("tetrahedron", &Mesh::new(&vertices).colors(&colors).faces(&faces), 0)?;
+    w.add_scalar("replayed", 1.0, Step::at(0, 1_700_000_000.0))?;
     w.add_hparams(
         &[("lr", HParamValue::from(0.1)), ("optimizer", "sgd".into())],
         &[("hparam/loss", 0.05)],
