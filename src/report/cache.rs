@@ -4,8 +4,8 @@
 //! else is trained again, and the report says so.
 use crate::fs::open::read_own_text;
 use crate::fs::write::write_file;
-use crate::report::plan::{Job, Program, RunConfig};
-use crate::report::verify::{same_dcn_settings, verify_dcn, verify_sweep};
+use crate::report::plan::{Job, RunConfig};
+use crate::report::verify::{verify_dcn, verify_sweep};
 use crate::run::interrupt;
 use crate::run::progress::{progress_bar, say};
 use anyhow::{bail, Context, Result};
@@ -66,12 +66,9 @@ impl Cache {
             (Some(d), true) => d,
             _ => bail!("{} does not hold exactly one run", program_dir.display()),
         };
-        match job.program {
-            Program::MnistDcn => verify_dcn(&dir)?,
-            Program::ThreeLayer | Program::NLayer => verify_sweep(&dir)?,
-        }
-        if let RunConfig::MnistDcn(want) = job.config() {
-            same_dcn_settings(&dir, want, &read_json(&dir.join("config.json"))?)?;
+        match job.config() {
+            RunConfig::MnistDcn(want) => verify_dcn(&dir, want)?,
+            RunConfig::ThreeLayer(_) | RunConfig::NLayer(_) => verify_sweep(&dir)?,
         }
         Ok(Done { dir, record, reused: true, retrained: None })
     }

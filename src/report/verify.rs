@@ -74,12 +74,14 @@ fn span(times: impl Iterator<Item = f64>) -> f64 {
     (last - first).max(0.0)
 }
 
-/// A DCN run: complete, its losses at 1..=iterations, and every number of result.json that the
-/// report shows (losses, accuracies, time, speed) what its events logged.
-pub fn verify_dcn(dir: &Path) -> Result<()> {
+/// A DCN run: complete, run with the settings its job (`want`) asked for, its losses at
+/// 1..=iterations, and every number of result.json that the report shows (losses, accuracies, time,
+/// speed) what its events logged.
+pub fn verify_dcn(dir: &Path, want: &TrainConfig) -> Result<()> {
     complete(dir)?;
     let report: TrainReport = read_json(&dir.join("result.json"))?;
     let config: TrainConfig = read_json(&dir.join("config.json"))?;
+    same_dcn_settings(dir, want, &config)?;
     let events = read_events_whole(dir)?;
     let steps: Vec<i64> = scalars(&events, tags::TRAIN_LOSS).iter().map(|p| p.0).collect();
     if steps != (1..=config.iterations()).collect::<Vec<_>>() || report.iterations != config.iterations() {
@@ -160,7 +162,7 @@ pub fn sweep_member(sweep: &Path, r: &NetResult) -> Result<PathBuf> {
 /// activation, maxout pieces, initialisation, the optimizer and its hyperparameters, seed, logging
 /// and evaluation intervals) must be the same, so an edited config.json cannot change what the
 /// report says ran. The message names the setting, never the value read from the file.
-pub fn same_dcn_settings(dir: &Path, want: &TrainConfig, got: &TrainConfig) -> Result<()> {
+fn same_dcn_settings(dir: &Path, want: &TrainConfig, got: &TrainConfig) -> Result<()> {
     let differs = [
         ("dataset", want.dataset != got.dataset),
         ("batch_size", want.batch_size != got.batch_size),
